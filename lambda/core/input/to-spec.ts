@@ -1,0 +1,132 @@
+/**
+ * From a valid tuning input to the core's `TuningSpec`.
+ */
+
+import type { CompletionCriteria, ParameterSpec, SchedulerKind, SchedulerSettings, TuningSpec } from '../ports';
+import {
+  DEFAULT_HYPERBAND_MODE,
+  DEFAULT_MIN_RESOURCE,
+  DEFAULT_REDUCTION_FACTOR,
+  DEFAULT_RESOURCE_HYPERPARAMETER,
+  DEFAULT_SAMPLER,
+} from './defaults';
+import { gridSize, parseDecimal, parseInteger } from './range-values';
+import type { ParameterRanges, StrategyName, TuningInput, TuningObjective } from './types';
+
+const SCHEDULER_KIND: Readonly<Record<StrategyName, SchedulerKind>> = {
+  Random: 'FIFO',
+  Grid: 'FIFO',
+  Bayesian: 'FIFO',
+  Hyperband: 'Hyperband',
+  ASHA: 'ASHA',
+};
+
+function rangesOf(input: TuningInput): ParameterRanges {
+  return input.HyperParameterTuningJobConfig.ParameterRanges ?? input.TrainingJobDefinition.HyperParameterRanges ?? {};
+}
+
+function objectiveOf(input: TuningInput): TuningObjective {
+  const objective = input.HyperParameterTuningJobConfig.HyperParameterTuningJobObjective ?? input.TrainingJobDefinition.TuningObjective;
+  if (objective === undefined) throw new Error('toTuningSpec needs a validated input: the objective is missing');
+  return objective;
+}
+
+function bound(value: string, integer: boolean): number {
+  const parsed = integer ? parseInteger(value) : parseDecimal(value);
+  if (parsed === undefined) throw new Error(`toTuningSpec needs a validated input: bad range bound ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+/**
+ * The search space of a valid input, parameters in the order Integer, Continuous, Categorical.
+ *
+ * @param ranges - the input's `ParameterRanges`
+ */
+export function spaceOf(ranges: ParameterRanges): ParameterSpec[] {
+  return [
+    ...(ranges.IntegerParameterRanges ?? []).map(
+      (r): ParameterSpec => ({ kind: 'integer', name: r.Name, min: bound(r.MinValue, true), max: bound(r.MaxValue, true), scaling: r.ScalingType ?? 'Auto' }),
+    ),
+    ...(ranges.ContinuousParameterRanges ?? []).map(
+      (r): ParameterSpec => ({ kind: 'continuous', name: r.Name, min: bound(r.MinValue, false), max: bound(r.MaxValue, false), scaling: r.ScalingType ?? 'Auto' }),
+    ),
+    ...(ranges.CategoricalParameterRanges ?? []).map((r): ParameterSpec => ({ kind: 'categorical', name: r.Name, values: [...r.Values] })),
+  ];
+}
+
+function completionOf(input: TuningInput): CompletionCriteria {
+  const config = input.HyperParameterTuningJobConfig;
+  const criteria = config.TuningJobCompletionCriteria;
+  const convergence = criteria?.ConvergenceDetected?.CompleteOnConvergence;
+  return {
+    ...(criteria?.TargetObjectiveMetricValue !== undefined && { targetObjectiveValue: criteria.TargetObjectiveMetricValue }),
+    ...(criteria?.BestObjectiveNotImproving?.MaxNumberOfTrainingJobsNotImproving !== undefined && {
+      maxJobsNotImproving: criteria.BestObjectiveNotImproving.MaxNumberOfTrainingJobsNotImproving,
+    }),
+    ...(config.ResourceLimits.MaxRuntimeInSeconds !== undefined && { maxRuntimeSeconds: config.ResourceLimits.MaxRuntimeInSeconds }),
+    ...(convergence !== undefined && { completeOnConvergence: convergence === 'Enabled' }),
+  };
+}
+
+/**
+ * The core's view of a valid tuning input, with every default filled in.
+ *
+ * Assumes `input` passed `validateTuningInput` without errors (it throws on the few
+ * inconsistencies it would otherwise have to guess around). The mapping:
+ * - `sampler`: `Sampler`, else by strategy (Random -> Random, Grid -> Grid, Bayesian -> TPE,
+ *   Hyperband/ASHA -> Random).
+ * - `scheduler.kind`: Random, Grid and Bayesian -> `FIFO`; Hyperband -> `Hyperband` with
+ *   `Mode` (default `Asynchronous`); ASHA -> `ASHA`, always `Asynchronous`.
+ * - Hyperband/ASHA: `minResource` = MinResource (default 1), `maxResource` = MaxResource,
+ *   `reductionFactor` = ReductionFactor (default 3).
+ * - FIFO: `minResource` = `maxResource` = 1 and `reductionFactor` = 3 (unused). A FIFO trial is
+ *   one training job trained to the end by its own static hyperparameters: the orchestrator
+ *   passes `<resourceHyperParameter>=<milestone>` to a job only when `scheduler.kind` is not
+ *   `FIFO`, so no flag is needed and `resourceHyperParameter` (default `epochs`) is inert.
+ * - `maxTrainingJobs`: MaxNumberOfTrainingJobs; for FIFO with the Grid sampler (one job per
+ *   trial), min(given, grid size), or the grid size when not given. `maxTrials`: the grid size
+ *   with the Grid sampler (whatever the scheduler), else unset.
+ * - `space`: Integer, then Continuous, then Categorical ranges, in input order; ScalingType
+ *   defaults to `Auto`.
+ * - `completion`: TargetObjectiveMetricValue, MaxNumberOfTrainingJobsNotImproving,
+ *   ResourceLimits.MaxRuntimeInSeconds, CompleteOnConvergence (`Enabled` -> true).
+ *
+ * @param input - a tuning input without validation errors
+ */
+export function toTuningSpec(input: TuningInput): TuningSpec {
+  const config = input.HyperParameterTuningJobConfig;
+  const strategy = config.Strategy;
+  const kind = SCHEDULER_KIND[strategy];
+  const hb = config.StrategyConfig?.HyperbandStrategyConfig;
+  const objective = objectiveOf(input);
+  const ranges = rangesOf(input);
+  const sampler = config.Sampler ?? DEFAULT_SAMPLER[strategy];
+  const grid = sampler === 'Grid' ? gridSize((ranges.CategoricalParameterRanges ?? []).map((r) => r.Values)) : undefined;
+  const given = config.ResourceLimits.MaxNumberOfTrainingJobs;
+  const maxTrainingJobs = grid !== undefined && kind === 'FIFO' ? Math.min(given ?? grid, grid) : given;
+  if (maxTrainingJobs === undefined) throw new Error('toTuningSpec needs a validated input: MaxNumberOfTrainingJobs is missing');
+  const multiFidelity = kind !== 'FIFO';
+  if (multiFidelity && hb?.MaxResource === undefined) throw new Error('toTuningSpec needs a validated input: MaxResource is missing');
+  const scheduler: SchedulerSettings = {
+    kind,
+    mode: kind === 'Hyperband' ? (hb?.Mode ?? DEFAULT_HYPERBAND_MODE) : 'Asynchronous',
+    minResource: multiFidelity ? (hb?.MinResource ?? DEFAULT_MIN_RESOURCE) : 1,
+    maxResource: multiFidelity ? (hb?.MaxResource ?? 1) : 1,
+    reductionFactor: hb?.ReductionFactor ?? DEFAULT_REDUCTION_FACTOR,
+    maxTrainingJobs,
+    ...(grid !== undefined && { maxTrials: grid }),
+    objectiveType: objective.Type,
+  };
+  return {
+    runName: input.HyperParameterTuningJobName,
+    objective: { type: objective.Type, metricName: objective.MetricName },
+    space: { parameters: spaceOf(ranges) },
+    sampler,
+    scheduler,
+    resourceHyperParameter: hb?.ResourceHyperParameter ?? DEFAULT_RESOURCE_HYPERPARAMETER,
+    maxParallelTrainingJobs: config.ResourceLimits.MaxParallelTrainingJobs,
+    ...(config.RandomSeed !== undefined && { seed: config.RandomSeed }),
+    staticHyperParameters: { ...(input.TrainingJobDefinition.StaticHyperParameters ?? {}) },
+    completion: completionOf(input),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Validating and parsing a tuning input.
+ */
+
+import type { TuningSpec } from '../ports';
+import { TUNING_INPUT } from './input-model';
+import { findJsonSyntaxError } from './json-syntax';
+import { error, type Problem } from './problem';
+import { definitionRules } from './rules-definition';
+import { rangeRules } from './rules-ranges';
+import { strategyRules } from './rules-strategy';
+import { checkStructure } from './structural';
+import { toTuningSpec } from './to-spec';
+import type { TuningInput } from './types';
+import { viewOf } from './view';
+
+export type { Problem } from './problem';
+export { formatProblems } from './format';
+export { toTuningSpec } from './to-spec';
+
+/**
+ * The outcome of `parseTuningInput`: the input and its spec, or every problem found.
+ *
+ * On success `warnings` holds the problems of severity `warning` (may be empty); on failure
+ * `problems` holds every error and warning, in the order `validateTuningInput` reports them.
+ */
+export type ParseResult =
+  | { ok: true; input: TuningInput; spec: TuningSpec; warnings: Problem[] }
+  | { ok: false; problems: Problem[] };
+
+/**
+ * Every problem of a raw tuning input, at once: structural problems (types, unknown and
+ * missing fields, lengths, patterns, bounds, enums) and cross-field rules (ranges, strategy,
+ * budget, Hyperband/ASHA, metrics, compute, spot, channels).
+ *
+ * The input is valid when no problem has severity `error`. Problems come in document order,
+ * structural ones first.
+ *
+ * @param raw - the parsed JSON (anything)
+ */
+export function validateTuningInput(raw: unknown): Problem[] {
+  const structural = checkStructure(TUNING_INPUT, raw);
+  const view = viewOf(raw);
+  if (view === undefined) return structural;
+  // A field already reported by the structural check is not reported again by a rule.
+  const reported = new Set(structural.map((p) => p.path));
+  const crossField = [...rangeRules(view), ...strategyRules(view), ...definitionRules(view)].filter((p) => !reported.has(p.path));
+  return [...structural, ...crossField];
+}
+
+/**
+ * Parse and validate a tuning input given as JSON text.
+ *
+ * Malformed JSON gives exactly one problem at `$` whose message carries the line and column.
+ * A leading byte order mark is ignored.
+ * A valid input also gives its `TuningSpec` (see `toTuningSpec`).
+ *
+ * @param jsonText - the content of a tuning.json file or an execution input
+ */
+export function parseTuningInput(jsonText: string): ParseResult {
+  // Editors on Windows may save a byte order mark; JSON itself does not allow one.
+  const text = jsonText.startsWith('\uFEFF') ? jsonText.slice(1) : jsonText;
+  const syntax = findJsonSyntaxError(text);
+  if (syntax !== undefined) {
+    return { ok: false, problems: [error('$', `malformed JSON at line ${syntax.line}, column ${syntax.column}: ${syntax.message}`)] };
+  }
+  const raw: unknown = JSON.parse(text);
+  const problems = validateTuningInput(raw);
+  if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
+  const input = raw as TuningInput;
+  return { ok: true, input, spec: toTuningSpec(input), warnings: problems };
+}
