@@ -1,0 +1,807 @@
+/**
+ * DynamoDB `RunStore`: runs, trials and training jobs in the results table.
+ *
+ * Uses only what DynamoDB and dynalite (the local twin) both serve: GetItem, PutItem,
+ * UpdateItem, Query and condition expressions. No transactions, TTL or PartiQL.
+ *
+ * ## Item layout (table `pk`/`sk`, GSI `gsi1` on `gsi1pk`/`gsi1sk`, projection ALL)
+ *
+ * Record fields that carry arbitrary numbers are stored as JSON text: lib-dynamodb refuses
+ * numbers above 2^53 without `NumberValue`, and DynamoDB numbers stop at 1e126, while an
+ * objective (a diverging loss) or the scheduler's state may hold any double. JSON text keeps
+ * every finite double exactly. Strings and counters we own are stored natively, so conditions
+ * and updates can use them and the console shows them.
+ *
+ * Run — `pk = RUN#<runId>`, `sk = RUN`, `entity = run`:
+ * - `runId`, `status`, `executionArn`, `createdAt`, `updatedAt`, `endedAt`?, `statusReason`? (S)
+ * - `version` (N): bumped by every recorded job change (the wake-up mark, DESIGN.md)
+ * - `tickSeq` (N): committed ticks; the guard of `commitTick`
+ * - `seed`, `counters`, `best`?, `jobsSinceImprovement`, `spec` (S, JSON text)
+ * - `input` (B): the user's input, gzip'd JSON (bounded by the AMT request, a few KB)
+ * - `schedulerSettings`, `schedulerGlobal` (S, JSON text; O(1) in the number of trials)
+ * - `strategy` (S): for listings
+ * - `taskToken`? (S): the waiting loop's Step Functions task token
+ * - `pending`? (B), `pendingSeq`? (N): write-ahead log of the last tick commit, gzip'd JSON
+ *   `{trials, jobs}`; present only between the commit's first and last write
+ * - `gsi1pk = RUNS`, `gsi1sk = <createdAt>#<runId>`: `listRuns`, newest first
+ *
+ * Trial — `pk = RUN#<runId>`, `sk = TRIAL#<trialId, 6 digits>`, `entity = trial`:
+ * - `data` (S): the `TrialRecord` as JSON text; `runId`, `trialId`, `status`: copies for the console
+ * - `wseq` (N): tickSeq of the commit that wrote it; a commit writes the item only while
+ *   `wseq` is lower (fences late writes of an older commit, makes re-applying a log a no-op)
+ * - `gsi1pk = LB#<runId>`, `gsi1sk = <encodeRank(rank)>#<trialId, 6 digits>`: only when `rank`
+ *   is defined, so the leaderboard query returns ranked trials, best first
+ *
+ * Job — `pk = RUN#<runId>`, `sk = JOB#<jobName>`, `entity = job`:
+ * - `data` (S): the `JobRecord` as JSON text; `runId`, `jobName`, `trialId`, `status`: copies
+ * - `rev` (N): bumped by every write; writes are read-merge-put conditional on `rev`
+ * - `wseq` (N): highest tickSeq of a commit that wrote it
+ *
+ * No item grows with the number of trials: the run holds O(1) state, a commit's log is bounded
+ * by `MaxParallelTrainingJobs` (<= 100, so <= ~200 records), one item per trial and per job.
+ *
+ * ## Tick commit without transactions (write-ahead log)
+ *
+ * 1. UpdateItem on the run, conditional on `tickSeq = expected`: the run patch, the scheduler's
+ *    global state, `tickSeq + 1`, and `pending` = the commit's trials and jobs (gzip'd).
+ * 2. Write the trial and job items.
+ * 3. Remove `pending`, conditional on `pendingSeq` = the new tickSeq.
+ * `loadSnapshot` re-applies a leftover `pending` (a crash between 1 and 3) before reading the
+ * items, so a later load sees all of a commit or none of it.
+ *
+ * Why no BatchWriteItem for step 2: a batch write cannot be conditional, and an item may be
+ * written late by a stalled commit (a tick invocation that Step Functions timed out and retried
+ * while it still ran): after a newer tick committed, its write would roll a trial back
+ * (promotions, results lost). Every item write is conditional instead: a trial item is put only
+ * if neither this commit nor a later one wrote it (`wseq < seq`); a job item, which events also
+ * write, is read, skipped when `wseq >= seq`, else merged (`mergeTickJob`: status never goes
+ * back, a tick may set `told`) and put conditional on its `rev`, retried on conflict. The writes run in parallel; they cost the same write units a
+ * batch would.
+ *
+ * ## Reads
+ * All base-table reads are strongly consistent. Queries on `gsi1` (`listRuns`, `leaderboard`)
+ * cannot be and are eventually consistent on DynamoDB.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type GetCommandOutput,
+  type PutCommandOutput,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+  type UpdateCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  JobObservation,
+  JobRecord,
+  RecordObservationResult,
+  RunRecord,
+  RunSnapshot,
+  RunStatus,
+  RunStore,
+  RunSummary,
+  StoreTokenResult,
+  TickCommit,
+  TrialRecord,
+} from '../../core/orchestrator/records';
+import {
+  ConcurrentTick,
+  JobNotFound,
+  RunAlreadyExists,
+  RunNotFound,
+  TransientError,
+} from '../../core/orchestrator/errors';
+import type { SchedulerState } from '../../core/ports';
+import {
+  applyJobPatch,
+  checkCommitRecords,
+  isTerminalRunStatus,
+  mergeObservation,
+  mergeTickJob,
+  runPatchEntries,
+  runStrategy,
+  trialRecordsOf,
+  trialStateOf,
+  type RunPatchField,
+  type RunStoreFaults,
+} from '../run-store-rules';
+import {
+  JOB_SK_PREFIX,
+  RUN_SK,
+  RUNS_GSI_PK,
+  TRIAL_SK_PREFIX,
+  jobSk,
+  leaderboardPk,
+  leaderboardSk,
+  runListSk,
+  runPk,
+  trialSk,
+} from './dynamodb-keys';
+
+/** Name of the results table's GSI. */
+export const GSI1 = 'gsi1';
+
+/** Largest gzip'd write-ahead log a commit may carry (the run item must stay below 400 KB). */
+export const MAX_PENDING_BYTES = 300_000;
+
+/** How often a read-merge-put of a job item is retried when another writer got in between. */
+const MAX_JOB_WRITE_ATTEMPTS = 10;
+
+/** DynamoDB errors that mean "try again later" once the SDK's own retries are spent. */
+const TRANSIENT_ERRORS: readonly string[] = [
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'LimitExceededException',
+];
+
+const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['Completed', 'Stopped', 'Failed'];
+
+/** Run fields stored as native strings. */
+const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason'] as const;
+/** Run fields stored as JSON text. */
+const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec'] as const;
+
+/** Options of {@link DynamoDbRunStore}. */
+export interface DynamoDbRunStoreOptions {
+  /** The results table (key schema in the module documentation). */
+  readonly tableName: string;
+  /**
+   * The document client; create it once per Lambda container with
+   * {@link createRunStoreDocumentClient}.
+   *
+   * @default - a client from {@link createRunStoreDocumentClient} (endpoint and region from the
+   * environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB` for the local twin)
+   */
+  readonly client?: DynamoDBDocumentClient;
+  /**
+   * Item writes a commit runs in parallel.
+   *
+   * @default 16
+   */
+  readonly writeConcurrency?: number;
+  /**
+   * Crash and stall hooks between the steps of a tick commit (tests only).
+   *
+   * @default - none
+   */
+  readonly faults?: RunStoreFaults;
+}
+
+/**
+ * A document client configured as the store expects (`removeUndefinedValues`, no class
+ * instances converted to maps).
+ *
+ * The SDK takes the endpoint from the environment when none is configured:
+ * `AWS_ENDPOINT_URL_DYNAMODB`, else `AWS_ENDPOINT_URL` (checked in @smithy/core's
+ * `getEndpointUrlConfig`, used by @aws-sdk/client-dynamodb 3.1142.0, and by a test against
+ * dynalite).
+ */
+export function createRunStoreDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+}
+
+type Item = Record<string, unknown>;
+
+interface StoredJob {
+  readonly record: JobRecord;
+  readonly rev: number;
+  readonly wseq: number;
+}
+
+interface PendingLog {
+  readonly trials: readonly TrialRecord[];
+  readonly jobs: readonly JobRecord[];
+}
+
+/**
+ * A `RunStore` on one DynamoDB table (layout and commit protocol in the module documentation).
+ *
+ * @example
+ * const client = createRunStoreDocumentClient(); // module scope
+ * const store = new DynamoDbRunStore({ tableName: env.TABLE_NAME, client });
+ */
+export class DynamoDbRunStore implements RunStore {
+  private readonly tableName: string;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly writeConcurrency: number;
+  private readonly faults: RunStoreFaults;
+
+  constructor(options: DynamoDbRunStoreOptions) {
+    if (options.tableName.length === 0) throw new RangeError('tableName must not be empty');
+    const concurrency = options.writeConcurrency ?? 16;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`writeConcurrency must be a positive integer, got ${concurrency}`);
+    }
+    this.tableName = options.tableName;
+    this.client = options.client ?? createRunStoreDocumentClient();
+    this.writeConcurrency = concurrency;
+    this.faults = options.faults ?? {};
+  }
+
+  async createRun(run: RunRecord, scheduler: SchedulerState): Promise<void> {
+    const trials = trialRecordsOf(run, scheduler);
+    checkCommitRecords(run.runId, trials, []);
+    const pending = trials.length > 0 ? encodePending({ trials, jobs: [] }) : undefined;
+    const item: Item = {
+      pk: runPk(run.runId),
+      sk: RUN_SK,
+      entity: 'run',
+      gsi1pk: RUNS_GSI_PK,
+      gsi1sk: runListSk(run.createdAt, run.runId),
+      version: run.version,
+      tickSeq: run.tickSeq,
+      input: gzipJson(run.input),
+      schedulerSettings: JSON.stringify(scheduler.settings),
+      schedulerGlobal: JSON.stringify(scheduler.global),
+      strategy: runStrategy(run),
+      ...(pending && { pending, pendingSeq: run.tickSeq }),
+    };
+    for (const field of RUN_TEXT_FIELDS) if (run[field] !== undefined) item[field] = run[field];
+    for (const field of RUN_JSON_FIELDS) if (run[field] !== undefined) item[field] = JSON.stringify(run[field]);
+    try {
+      await this.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (err) {
+      if (isConditionFailed(err)) throw new RunAlreadyExists(run.runId);
+      throw err;
+    }
+    if (pending !== undefined) {
+      await this.applyItems(run.runId, run.tickSeq, trials, []);
+      await this.removePending(run.runId, run.tickSeq);
+    }
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const item = await this.getRunItem(runId);
+    return item && decodeRun(item);
+  }
+
+  /**
+   * Reads the run item first, then the trials and jobs. The order matters for the wake-up race
+   * (DESIGN.md): `recordObservation` writes the job before it bumps the run's `version`, so a
+   * snapshot that read version v also sees every job change that v counts. A change it missed
+   * bumps the version past v, and `storeTaskToken(v)` then answers `changed-since`.
+   */
+  async loadSnapshot(runId: string): Promise<RunSnapshot> {
+    const item = await this.getRunItem(runId);
+    if (item === undefined) throw new RunNotFound(runId);
+    const run = decodeRun(item);
+    if (item.pending !== undefined && typeof item.pendingSeq === 'number') {
+      const log = decodePending(item.pending);
+      await this.applyItems(runId, item.pendingSeq, log.trials, log.jobs);
+      await this.removePending(runId, item.pendingSeq);
+    }
+    const [trials, jobs] = await Promise.all([this.listTrials(runId), this.listJobs(runId)]);
+    return {
+      run,
+      scheduler: {
+        settings: parseJson(item.schedulerSettings, 'schedulerSettings') as SchedulerState['settings'],
+        global: parseJson(item.schedulerGlobal, 'schedulerGlobal') as SchedulerState['global'],
+        trials: Object.fromEntries(trials.map((t) => [String(t.trialId), trialStateOf(t)])),
+      },
+      trials,
+      jobs,
+    };
+  }
+
+  async commitTick(runId: string, expectedTickSeq: number, commit: TickCommit): Promise<number> {
+    checkCommitRecords(runId, commit.trials, commit.jobs);
+    const pending = encodePending({ trials: commit.trials, jobs: commit.jobs });
+    const seq = expectedTickSeq + 1;
+    // First attempt assumes the run is not terminal; if it is, the status fields are dropped
+    // (terminal statuses are final) and the rest of the patch is still applied.
+    let terminalStatus: RunStatus | undefined;
+    for (let attempt = 0; ; attempt++) {
+      const expr = new Expression();
+      const sets = runPatchEntries(commit.run, terminalStatus ?? 'Running').map(
+        ([field, value]) => `${expr.name(field)} = ${expr.value(encodeRunField(field, value))}`,
+      );
+      sets.push(
+        `${expr.name('schedulerGlobal')} = ${expr.value(JSON.stringify(commit.schedulerGlobal))}`,
+        `${expr.name('tickSeq')} = ${expr.value(seq)}`,
+        `${expr.name('pending')} = ${expr.value(pending)}`,
+        `${expr.name('pendingSeq')} = ${expr.value(seq)}`,
+      );
+      const statusCondition =
+        terminalStatus === undefined
+          ? `NOT (${expr.name('status')} IN (${TERMINAL_RUN_STATUSES.map((s) => expr.value(s)).join(', ')}))`
+          : `${expr.name('status')} = ${expr.value(terminalStatus)}`;
+      try {
+        await this.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: runPk(runId), sk: RUN_SK },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `attribute_exists(pk) AND ${expr.name('tickSeq')} = ${expr.value(expectedTickSeq)} AND ${statusCondition}`,
+            ...expr.attributes(),
+          }),
+        );
+        break;
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+        const current = await this.getRunItem(runId);
+        if (current === undefined) throw new RunNotFound(runId);
+        const status = current.status as RunStatus;
+        if (current.tickSeq !== expectedTickSeq || !isTerminalRunStatus(status) || attempt >= 2) {
+          throw new ConcurrentTick(runId, expectedTickSeq);
+        }
+        terminalStatus = status;
+      }
+    }
+    await this.faults.afterRunUpdate?.();
+    await this.applyItems(runId, seq, commit.trials, commit.jobs);
+    await this.faults.afterItemsWritten?.();
+    await this.removePending(runId, seq);
+    return seq;
+  }
+
+  /**
+   * Read-merge-put of the job item (conditional on its `rev`), then `ADD version 1` and
+   * `REMOVE taskToken` on the run in one UpdateItem whose `UPDATED_OLD` values give the new
+   * version and the claimed token. A crash between the two writes leaves the change recorded
+   * without a wake-up; the loop's poll-interval timeout covers it.
+   */
+  async recordObservation(runId: string, observation: JobObservation, now: string): Promise<RecordObservationResult> {
+    const outcome = await this.rewriteJob(runId, observation.jobName, (stored) =>
+      stored === undefined ? 'unknown' : mergeObservation(stored.record, observation, now),
+    );
+    if (outcome === 'unknown') return { kind: 'unknown-job' };
+    if (outcome === 'unchanged') return { kind: 'unchanged' };
+    // The job is written before the version moves: see loadSnapshot.
+    let old: Item | undefined;
+    try {
+      const result = await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runPk(runId), sk: RUN_SK },
+          UpdateExpression: 'ADD #version :one REMOVE #taskToken',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#version': 'version', '#taskToken': 'taskToken' },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      old = result.Attributes;
+    } catch (err) {
+      if (isConditionFailed(err)) throw new RunNotFound(runId);
+      throw err;
+    }
+    const version = (typeof old?.version === 'number' ? old.version : 0) + 1;
+    return typeof old?.taskToken === 'string'
+      ? { kind: 'changed', version, taskToken: old.taskToken }
+      : { kind: 'changed', version };
+  }
+
+  async storeTaskToken(runId: string, taskToken: string, seenVersion: number): Promise<StoreTokenResult> {
+    try {
+      await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runPk(runId), sk: RUN_SK },
+          UpdateExpression: 'SET #taskToken = :token',
+          ConditionExpression: 'attribute_exists(pk) AND #version = :seen',
+          ExpressionAttributeNames: { '#taskToken': 'taskToken', '#version': 'version' },
+          ExpressionAttributeValues: { ':token': taskToken, ':seen': seenVersion },
+        }),
+      );
+      return { kind: 'stored' };
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const current = await this.getRunItem(runId);
+      if (current === undefined) throw new RunNotFound(runId);
+      return { kind: 'changed-since', version: current.version as number };
+    }
+  }
+
+  async setRunStatus(runId: string, status: RunStatus, reason: string, now: string): Promise<RunRecord> {
+    const expr = new Expression();
+    const sets = [
+      `${expr.name('status')} = ${expr.value(status)}`,
+      `${expr.name('statusReason')} = ${expr.value(reason)}`,
+      `${expr.name('updatedAt')} = ${expr.value(now)}`,
+    ];
+    if (isTerminalRunStatus(status)) {
+      sets.push(`${expr.name('endedAt')} = if_not_exists(${expr.name('endedAt')}, ${expr.value(now)})`);
+    }
+    try {
+      const result = await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runPk(runId), sk: RUN_SK },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND NOT (${expr.name('status')} IN (${TERMINAL_RUN_STATUSES.map((s) => expr.value(s)).join(', ')}))`,
+          ReturnValues: 'ALL_NEW',
+          ...expr.attributes(),
+        }),
+      );
+      return decodeRun(result.Attributes ?? {});
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const current = await this.getRunItem(runId);
+      if (current === undefined) throw new RunNotFound(runId);
+      return decodeRun(current);
+    }
+  }
+
+  async updateJob(runId: string, jobName: string, patch: Partial<Omit<JobRecord, 'runId' | 'jobName'>>): Promise<void> {
+    const outcome = await this.rewriteJob(runId, jobName, (stored) =>
+      stored === undefined ? 'unknown' : applyJobPatch(stored.record, patch),
+    );
+    if (outcome === 'unknown') throw new JobNotFound(runId, jobName);
+  }
+
+  async listJobs(runId: string): Promise<JobRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': runPk(runId), ':prefix': JOB_SK_PREFIX },
+      ExpressionAttributeNames: { '#data': 'data' },
+      ProjectionExpression: '#data',
+      ConsistentRead: true,
+    });
+    return items.map((item) => parseJson(item.data, 'job data') as JobRecord);
+  }
+
+  async listTrials(runId: string): Promise<TrialRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': runPk(runId), ':prefix': TRIAL_SK_PREFIX },
+      ExpressionAttributeNames: { '#data': 'data' },
+      ProjectionExpression: '#data',
+      ConsistentRead: true,
+    });
+    return items.map((item) => parseJson(item.data, 'trial data') as TrialRecord);
+  }
+
+  /** Eventually consistent on DynamoDB (a GSI query). */
+  async leaderboard(runId: string, limit: number): Promise<TrialRecord[]> {
+    checkLimit(limit);
+    if (limit === 0) return [];
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': leaderboardPk(runId) },
+        ExpressionAttributeNames: { '#data': 'data' },
+        ProjectionExpression: '#data',
+        ScanIndexForward: true,
+        Limit: limit,
+      },
+      limit,
+    );
+    return items.map((item) => parseJson(item.data, 'trial data') as TrialRecord);
+  }
+
+  /** Eventually consistent on DynamoDB (a GSI query). */
+  async listRuns(limit: number): Promise<RunSummary[]> {
+    checkLimit(limit);
+    if (limit === 0) return [];
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': RUNS_GSI_PK },
+        ExpressionAttributeNames: {
+          '#runId': 'runId',
+          '#status': 'status',
+          '#createdAt': 'createdAt',
+          '#endedAt': 'endedAt',
+          '#best': 'best',
+          '#counters': 'counters',
+          '#strategy': 'strategy',
+        },
+        ProjectionExpression: '#runId, #status, #createdAt, #endedAt, #best, #counters, #strategy',
+        ScanIndexForward: false,
+        Limit: limit,
+      },
+      limit,
+    );
+    return items.map((item) => {
+      const summary: Record<string, unknown> = {
+        runId: item.runId,
+        status: item.status,
+        createdAt: item.createdAt,
+        counters: parseJson(item.counters, 'counters'),
+        strategy: item.strategy,
+      };
+      if (typeof item.endedAt === 'string') summary.endedAt = item.endedAt;
+      if (item.best !== undefined) summary.best = parseJson(item.best, 'best');
+      return summary as unknown as RunSummary;
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async getRunItem(runId: string): Promise<Item | undefined> {
+    const result = await this.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: RUN_SK }, ConsistentRead: true }),
+    );
+    return result.Item;
+  }
+
+  /** Step 2 of a commit (also the re-application of a leftover log). Idempotent. */
+  private async applyItems(
+    runId: string,
+    seq: number,
+    trials: readonly TrialRecord[],
+    jobs: readonly JobRecord[],
+  ): Promise<void> {
+    const writes: (() => Promise<void>)[] = [
+      ...trials.map((trial) => () => this.putTrial(runId, seq, trial)),
+      ...jobs.map((job) => () => this.writeTickJob(runId, seq, job)),
+    ];
+    await runLimited(writes, this.writeConcurrency);
+  }
+
+  /** Puts a trial item unless this commit (re-applied) or a later one already wrote it. */
+  private async putTrial(runId: string, seq: number, trial: TrialRecord): Promise<void> {
+    const item: Item = {
+      pk: runPk(runId),
+      sk: trialSk(trial.trialId),
+      entity: 'trial',
+      runId,
+      trialId: trial.trialId,
+      status: trial.status,
+      wseq: seq,
+      data: JSON.stringify(trial),
+    };
+    if (trial.rank !== undefined) {
+      item.gsi1pk = leaderboardPk(runId);
+      item.gsi1sk = leaderboardSk(trial.rank, trial.trialId);
+    }
+    try {
+      await this.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk) OR wseq < :seq',
+          ExpressionAttributeValues: { ':seq': seq },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err; // a later commit wrote this trial: keep its version
+    }
+  }
+
+  /** Merges a tick's job record into the stored one unless this commit or a later one already wrote it. */
+  private async writeTickJob(runId: string, seq: number, job: JobRecord): Promise<void> {
+    await this.rewriteJob(
+      runId,
+      job.jobName,
+      (stored) => {
+        // Written by this commit already (a log re-applied after a crash) or by a later one.
+        if (stored !== undefined && stored.wseq >= seq) return undefined;
+        return mergeTickJob(stored?.record, job);
+      },
+      seq,
+    );
+  }
+
+  /**
+   * Read-merge-put of one job item, conditional on the revision read, retried when another
+   * writer got in between. `change` returns the new record, `undefined` for "no change", or
+   * `'unknown'` when the job does not exist and must not be created.
+   */
+  private async rewriteJob(
+    runId: string,
+    jobName: string,
+    change: (stored: StoredJob | undefined) => JobRecord | undefined | 'unknown',
+    seq?: number,
+  ): Promise<'changed' | 'unchanged' | 'unknown'> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.getJob(runId, jobName);
+      const next = change(stored);
+      if (next === 'unknown') return 'unknown';
+      if (next === undefined) return 'unchanged';
+      const item: Item = {
+        pk: runPk(runId),
+        sk: jobSk(jobName),
+        entity: 'job',
+        runId,
+        jobName,
+        trialId: next.trialId,
+        status: next.status,
+        rev: (stored?.rev ?? 0) + 1,
+        wseq: Math.max(stored?.wseq ?? 0, seq ?? 0),
+        data: JSON.stringify({ ...next, runId, jobName }),
+      };
+      try {
+        await this.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: item,
+            ...(stored === undefined
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': stored.rev } }),
+          }),
+        );
+        return 'changed';
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+        if (attempt >= MAX_JOB_WRITE_ATTEMPTS) {
+          throw new TransientError(
+            `run '${runId}': job '${jobName}' changed under ${attempt} write attempts in a row; retry`,
+          );
+        }
+      }
+    }
+  }
+
+  private async getJob(runId: string, jobName: string): Promise<StoredJob | undefined> {
+    const result = await this.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: jobSk(jobName) }, ConsistentRead: true }),
+    );
+    const item = result.Item;
+    if (item === undefined) return undefined;
+    return {
+      record: parseJson(item.data, 'job data') as JobRecord,
+      rev: typeof item.rev === 'number' ? item.rev : 0,
+      wseq: typeof item.wseq === 'number' ? item.wseq : 0,
+    };
+  }
+
+  /** Step 3 of a commit: drop the log, unless a newer commit replaced it. */
+  private async removePending(runId: string, seq: number): Promise<void> {
+    try {
+      await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runPk(runId), sk: RUN_SK },
+          UpdateExpression: 'REMOVE #pending, #pendingSeq',
+          ConditionExpression: '#pendingSeq = :seq',
+          ExpressionAttributeNames: { '#pending': 'pending', '#pendingSeq': 'pendingSeq' },
+          ExpressionAttributeValues: { ':seq': seq },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err; // already removed, or a newer commit's log
+    }
+  }
+
+  /** Every page of a query (or the first `limit` items). */
+  private async queryAll(input: QueryCommandInput, limit = Number.POSITIVE_INFINITY): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.send(new QueryCommand(startKey === undefined ? input : { ...input, ExclusiveStartKey: startKey }));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined && items.length < limit);
+    return items.slice(0, limit);
+  }
+
+  /** Sends a command; throttling and server errors left after the SDK's retries become `TransientError`. */
+  private send(command: GetCommand): Promise<GetCommandOutput>;
+  private send(command: PutCommand): Promise<PutCommandOutput>;
+  private send(command: UpdateCommand): Promise<UpdateCommandOutput>;
+  private send(command: QueryCommand): Promise<QueryCommandOutput>;
+  private async send(command: StoreCommand): Promise<StoreCommandOutput> {
+    try {
+      if (command instanceof GetCommand) return await this.client.send(command);
+      if (command instanceof PutCommand) return await this.client.send(command);
+      if (command instanceof UpdateCommand) return await this.client.send(command);
+      return await this.client.send(command);
+    } catch (err) {
+      const name = err instanceof Error ? err.name : '';
+      if (TRANSIENT_ERRORS.includes(name)) {
+        const operation = command.constructor.name.replace(/Command$/, '');
+        throw new TransientError(
+          `dynamodb ${operation} on table '${this.tableName}' failed after retries: ${name}: ${(err as Error).message}`,
+        );
+      }
+      throw err;
+    }
+  }
+}
+
+type StoreCommand = GetCommand | PutCommand | UpdateCommand | QueryCommand;
+type StoreCommandOutput = GetCommandOutput | PutCommandOutput | UpdateCommandOutput | QueryCommandOutput;
+
+// -----------------------------------------------------------------------------------------
+
+/** Helper for expression attribute names and values. */
+class Expression {
+  private readonly names: Record<string, string> = {};
+  private readonly values: Record<string, unknown> = {};
+  private count = 0;
+
+  name(attribute: string): string {
+    const placeholder = `#${attribute}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(value: unknown): string {
+    const placeholder = `:v${this.count++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  attributes(): { ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
+    return { ExpressionAttributeNames: this.names, ExpressionAttributeValues: this.values };
+  }
+}
+
+function encodeRunField(field: RunPatchField, value: unknown): unknown {
+  return (RUN_JSON_FIELDS as readonly string[]).includes(field) ? JSON.stringify(value) : value;
+}
+
+function decodeRun(item: Item): RunRecord {
+  const run: Record<string, unknown> = {};
+  for (const field of RUN_TEXT_FIELDS) if (typeof item[field] === 'string') run[field] = item[field];
+  for (const field of RUN_JSON_FIELDS) if (item[field] !== undefined) run[field] = parseJson(item[field], field);
+  run.version = item.version;
+  run.tickSeq = item.tickSeq;
+  run.input = gunzipJson(item.input, 'input');
+  return run as unknown as RunRecord;
+}
+
+function encodePending(log: PendingLog): Uint8Array {
+  const bytes = gzipJson(log);
+  if (bytes.byteLength > MAX_PENDING_BYTES) {
+    throw new RangeError(
+      `tick commit too large: ${log.trials.length} trials and ${log.jobs.length} jobs take ${bytes.byteLength} bytes gzip'd, at most ${MAX_PENDING_BYTES} allowed`,
+    );
+  }
+  return bytes;
+}
+
+function decodePending(value: unknown): PendingLog {
+  return gunzipJson(value, 'pending') as PendingLog;
+}
+
+function gzipJson(value: unknown): Uint8Array {
+  return new Uint8Array(gzipSync(JSON.stringify(value)));
+}
+
+function gunzipJson(value: unknown, what: string): unknown {
+  if (!(value instanceof Uint8Array)) throw new TypeError(`stored ${what} is not binary`);
+  return JSON.parse(gunzipSync(value).toString('utf8'));
+}
+
+function parseJson(value: unknown, what: string): unknown {
+  if (typeof value !== 'string') throw new TypeError(`stored ${what} is not JSON text`);
+  return JSON.parse(value);
+}
+
+function isConditionFailed(err: unknown): boolean {
+  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 0) {
+    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  }
+}
+
+/** Runs tasks with at most `concurrency` in flight; fails with the first error after all settle. */
+async function runLimited(tasks: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const task = tasks[next++]!;
+      try {
+        await task();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+  if (errors.length > 0) throw errors[0];
+}
