@@ -355,18 +355,18 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         // Prepare
         const store = await fresh();
         await store.createRun(makeRun('r1'), makeScheduler());
-        await store.setRunStatus('r1', 'Stopped', 'execution aborted', T1);
-        // Act
+        const stopped = await store.setRunStatus('r1', 'Stopped', 'execution aborted', T1);
+        // Act: a tick that loaded the run after the stop
         const seq = await store.commitTick(
           'r1',
-          0,
+          stopped.tickSeq,
           commitOf({ run: { status: 'Running', statusReason: 'tick', jobsSinceImprovement: 2, updatedAt: T2 } }),
         );
         // Assess
         const run = await store.getRun('r1');
-        expect(seq).toBe(1);
+        expect(seq).toBe(2);
         expect(run).toMatchObject({ status: 'Stopped', statusReason: 'execution aborted', jobsSinceImprovement: 2 });
-        expect(run).toMatchObject({ updatedAt: T2, endedAt: T1, tickSeq: 1 });
+        expect(run).toMatchObject({ updatedAt: T2, endedAt: T1, tickSeq: 2 });
       });
 
       it('shows all of a commit after a crash between the run update and the item writes', async () => {
@@ -643,10 +643,31 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         const store = await fresh();
         await store.createRun(makeRun('r1'), makeScheduler());
         // Act
-        const run = await store.setRunStatus('r1', 'Stopping', 'stop requested', T1);
+        const run = await store.setRunStatus('r1', 'Stopping', 'stop requested', T1, 'Stopped');
         // Assess
-        expect(run).toStrictEqual({ ...makeRun('r1'), status: 'Stopping', statusReason: 'stop requested', updatedAt: T1 });
+        expect(run).toStrictEqual({
+          ...makeRun('r1'),
+          status: 'Stopping',
+          statusReason: 'stop requested',
+          endStatus: 'Stopped',
+          updatedAt: T1,
+          tickSeq: makeRun('r1').tickSeq + 1,
+        });
         expect(await store.getRun('r1')).toStrictEqual(run);
+      });
+
+      it('makes a tick that loaded the run before the change fail to commit', async () => {
+        // Prepare
+        const store = await fresh();
+        await store.createRun(makeRun('r1'), makeScheduler());
+        const loaded = await store.loadSnapshot('r1');
+        // Act
+        await store.setRunStatus('r1', 'Stopped', 'execution aborted', T1, 'Stopped');
+        // Assess
+        await expect(
+          store.commitTick('r1', loaded.run.tickSeq, { run: { status: 'Running' }, schedulerGlobal: loaded.scheduler.global, trials: [], jobs: [] }),
+        ).rejects.toBeInstanceOf(ConcurrentTick);
+        expect((await store.getRun('r1'))?.status).toBe('Stopped');
       });
 
       it('keeps terminal statuses final and records when the run ended', async () => {

@@ -145,7 +145,7 @@ const TRANSIENT_ERRORS: readonly string[] = [
 const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['Completed', 'Stopped', 'Failed'];
 
 /** Run fields stored as native strings. */
-const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason'] as const;
+const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason', 'endStatus'] as const;
 /** Run fields stored as JSON text. */
 const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec'] as const;
 
@@ -404,13 +404,22 @@ export class DynamoDbRunStore implements RunStore {
     }
   }
 
-  async setRunStatus(runId: string, status: RunStatus, reason: string, now: string): Promise<RunRecord> {
+  async setRunStatus(
+    runId: string,
+    status: RunStatus,
+    reason: string,
+    now: string,
+    endStatus?: 'Completed' | 'Stopped' | 'Failed',
+  ): Promise<RunRecord> {
     const expr = new Expression();
     const sets = [
       `${expr.name('status')} = ${expr.value(status)}`,
       `${expr.name('statusReason')} = ${expr.value(reason)}`,
       `${expr.name('updatedAt')} = ${expr.value(now)}`,
+      // A tick that loaded the run before this change must not commit over it.
+      `${expr.name('tickSeq')} = ${expr.name('tickSeq')} + ${expr.value(1)}`,
     ];
+    if (endStatus !== undefined) sets.push(`${expr.name('endStatus')} = ${expr.value(endStatus)}`);
     if (isTerminalRunStatus(status)) {
       sets.push(`${expr.name('endedAt')} = if_not_exists(${expr.name('endedAt')}, ${expr.value(now)})`);
     }

@@ -167,11 +167,26 @@ export class InMemoryRunStore implements RunStore {
     return { kind: 'stored' };
   }
 
-  async setRunStatus(runId: string, status: RunStatus, reason: string, now: string): Promise<RunRecord> {
+  async setRunStatus(
+    runId: string,
+    status: RunStatus,
+    reason: string,
+    now: string,
+    endStatus?: 'Completed' | 'Stopped' | 'Failed',
+  ): Promise<RunRecord> {
     const entry = this.entry(runId);
     if (!isTerminalRunStatus(entry.run.status)) {
       const endedAt = isTerminalRunStatus(status) ? (entry.run.endedAt ?? now) : entry.run.endedAt;
-      entry.run = copyJson({ ...entry.run, status, statusReason: reason, updatedAt: now, endedAt });
+      // tickSeq moves too: a tick that loaded the run before this change must not commit over it.
+      entry.run = copyJson({
+        ...entry.run,
+        status,
+        statusReason: reason,
+        updatedAt: now,
+        endedAt,
+        tickSeq: entry.run.tickSeq + 1,
+        ...(endStatus === undefined ? {} : { endStatus }),
+      });
     }
     return copyJson(entry.run);
   }

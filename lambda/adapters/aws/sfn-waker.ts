@@ -1,0 +1,20 @@
+/** `TaskWaker` on Step Functions: `SendTaskSuccess` (and the local twin's endpoint, via `AWS_ENDPOINT_URL_SFN`). */
+import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { TaskWaker } from '../../core/orchestrator/waker';
+
+/** Errors meaning the wait is over already (timed out, or woken by someone else). */
+const EXPIRED = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+
+export class StepFunctionsWaker implements TaskWaker {
+  constructor(private readonly client: SFNClient) {}
+
+  async wake(taskToken: string, output: Readonly<Record<string, unknown>>): Promise<'woken' | 'expired'> {
+    try {
+      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return 'woken';
+    } catch (error) {
+      if (error instanceof Error && EXPIRED.has(error.name)) return 'expired';
+      throw error;
+    }
+  }
+}
