@@ -1,0 +1,196 @@
+/**
+ * The promotion engine shared by ASHA and asynchronous Hyperband: the PROMOTION variant of
+ * ASHA (Li et al. 2020, "A System for Massively Parallel Hyperparameter Tuning", MLSys,
+ * Algorithm 2; Syne Tune's `PromotionRungSystem`), not the stopping variant (Optuna's
+ * `SuccessiveHalvingPruner`, which never resumes a trial).
+ *
+ * A trial that finishes the job for rung i of its bracket is PAUSED at milestone r_i and keeps
+ * its checkpoint. `get_job` (our `ask`) scans rungs from the top: a paused trial that is in the
+ * top floor(n / eta) of the n results at its rung and has not been promoted from it yet is
+ * resumed to r_{i+1} (one new training job that continues from the checkpoint); when no trial
+ * is promotable, a new trial starts at the bottom rung of the bracket it is assigned to.
+ * Rung membership is derived from the trials' recorded results, so `global` stays O(1).
+ *
+ * Exact budget: every start/resume is one job and `maxTrainingJobs` is never exceeded. When
+ * few jobs remain, starting a new trial at the bottom rung would spend a job on a result that
+ * most likely can never be promoted (no budget left to resume it), while a running job below R
+ * may, when it reports, make some paused trial promotable. So, when no promotion is available
+ * right now, a new trial starts only if the jobs left exceed the number of running jobs below R
+ * (a heuristic reserve of one job per pending result that could unlock a promotion); otherwise
+ * the scheduler waits. When nothing runs the reserve is 0, so the budget is always used up
+ * unless the sampler or `maxTrials` runs out first.
+ */
+
+import type { AskOptions, AskResult, Decision, SchedulerState, TellResult, TrialResult, TrialState } from '../ports';
+import {
+  applyResume,
+  applyStart,
+  budgetText,
+  checkResult,
+  countRunning,
+  decisionOf,
+  describeResult,
+  globalOf,
+  idle,
+  jobsLeft,
+  ladderOf,
+  recordResult,
+  trialsLeft,
+  withGlobal,
+  withTrials,
+  type BaseGlobal,
+} from './common';
+import { bracketMilestones, promotionQuota, rankRung, type Ladder, type RungEntry } from './rungs';
+
+/** How a promotion-based scheduler assigns brackets to new trials. */
+export interface PromotionPolicy {
+  /** Name used in reasons, e.g. `ASHA`. */
+  readonly label: string;
+  /** The bracket s of new trial `trialId` (decided once, stored in `TrialState.bracket`). */
+  bracketOf(trialId: number, l: Ladder): number;
+}
+
+interface Candidate {
+  readonly trialId: number;
+  readonly bracket: number;
+  readonly rung: number;
+  readonly from: number;
+  readonly to: number;
+  readonly rank: number;
+  readonly n: number;
+  readonly quota: number;
+}
+
+/**
+ * All promotions available now, in the order `get_job` takes them: higher target milestone
+ * first (scan from the top rung down), then higher bracket, then rank within the rung.
+ */
+export function promotionCandidates(state: SchedulerState): Candidate[] {
+  const l = ladderOf(state.settings);
+  const byRung = new Map<string, RungEntry[]>();
+  for (const t of Object.values(state.trials)) {
+    for (const [key, value] of Object.entries(t.results)) {
+      const id = `${t.bracket}:${key}`;
+      const list = byRung.get(id);
+      if (list) list.push({ trialId: t.trialId, value });
+      else byRung.set(id, [{ trialId: t.trialId, value }]);
+    }
+  }
+  const out: Candidate[] = [];
+  for (let s = l.sMax; s >= 0; s--) {
+    const ms = bracketMilestones(l, s);
+    for (let i = 0; i < ms.length - 1; i++) {
+      const entries = byRung.get(`${s}:${ms[i]}`);
+      if (!entries) continue;
+      const ranked = rankRung(entries, state.settings.objectiveType);
+      const quota = promotionQuota(ranked.length, l.eta);
+      for (let rank = 0; rank < quota; rank++) {
+        const trial = state.trials[String(ranked[rank].trialId)];
+        if (isWaitingAt(trial, ms[i])) {
+          out.push({ trialId: trial.trialId, bracket: s, rung: i, from: ms[i], to: ms[i + 1], rank, n: ranked.length, quota });
+        }
+      }
+    }
+  }
+  return out.sort((a, b) => b.to - a.to || b.bracket - a.bracket || a.rank - b.rank);
+}
+
+function isWaitingAt(trial: TrialState, milestone: number): boolean {
+  return trial.status === 'Paused' && trial.milestone === milestone && !trial.promotedFrom.includes(milestone);
+}
+
+/** Record a result; the trial pauses below R (promotion is decided by `ask`). */
+export function promotionTell(state: SchedulerState, result: TrialResult, policy: PromotionPolicy): TellResult {
+  const check = checkResult(state, result);
+  if (check.kind === 'duplicate') {
+    return { state, decision: decisionOf(check.trial.status), reason: `duplicate result for trial ${result.trialId} at r=${result.milestone}: ignored` };
+  }
+  const R = ladderOf(state.settings).milestones.at(-1) as number;
+  const trial = recordResult(check.trial, result, R);
+  const next = withTrials(state, [trial]);
+  const what = `trial ${trial.trialId} (bracket ${trial.bracket}) ${describeResult(result)}`;
+  switch (trial.status) {
+    case 'Paused':
+      return {
+        state: next,
+        decision: 'PAUSE',
+        reason: `${what}: paused; ${policy.label} resumes it if it ranks in the top 1/${state.settings.reductionFactor} of its rung`,
+      };
+    case 'Completed':
+      return { state: next, decision: 'STOP', reason: `${what}: reached R=${R}` };
+    default:
+      return { state: next, decision: 'STOP', reason: `${what}: stopped for good (a missing result ranks worst and is never promoted)` };
+  }
+}
+
+/** `get_job`, repeated for each free slot (see the module comment for the budget reserve). */
+export function promotionAsk(state: SchedulerState, options: AskOptions, policy: PromotionPolicy): AskResult {
+  const l = ladderOf(state.settings);
+  const R = l.milestones[l.sMax];
+  const eta = state.settings.reductionFactor;
+  const candidates = promotionCandidates(state);
+  let current = state;
+  const decisions: Decision[] = [];
+  let runningBelowTop = Object.values(state.trials).filter((t) => t.status === 'Running' && t.milestone < R).length;
+  let held = '';
+  let next = 0;
+  while (decisions.length < options.slots && jobsLeft(current) > 0) {
+    const c = candidates[next];
+    if (c !== undefined) {
+      next++;
+      const trial = current.trials[String(c.trialId)];
+      const reason =
+        `promoted trial ${c.trialId} from rung ${c.rung} (r=${c.from}) to r=${c.to}` +
+        (l.sMax > 0 && policy.label !== 'ASHA' ? ` in bracket ${c.bracket}` : '') +
+        `: rank ${c.rank + 1} of ${c.n} results at rung ${c.rung}, within the top floor(${c.n}/${eta})=${c.quota}`;
+      const applied = applyResume(current, trial, c.to, reason);
+      current = applied.state;
+      decisions.push(applied.decision);
+      if (c.to < R) runningBelowTop++;
+      continue;
+    }
+    const g = globalOf<BaseGlobal>(current);
+    if (g.exhausted || trialsLeft(current) === 0) break;
+    const left = jobsLeft(current);
+    if (left <= runningBelowTop) {
+      held = `holding the last ${left} job(s) for promotions: ${runningBelowTop} running job(s) below R=${R} may make paused trials promotable`;
+      break;
+    }
+    const trialId = g.nextTrialId;
+    const config = options.propose(trialId);
+    if (config === null) {
+      current = withGlobal<BaseGlobal>(current, { exhausted: true });
+      break;
+    }
+    const s = policy.bracketOf(trialId, l);
+    const r0 = bracketMilestones(l, s)[0];
+    const applied = applyStart(
+      current,
+      config,
+      s,
+      r0,
+      `started trial ${trialId} in bracket ${s} at rung 0 (r=${r0}): no paused trial is in the top 1/${eta} of its rung`,
+    );
+    current = applied.state;
+    decisions.push(applied.decision);
+    if (r0 < R) runningBelowTop++;
+  }
+  if (decisions.length > 0) {
+    return { state: current, decisions };
+  }
+  const running = countRunning(current);
+  if (jobsLeft(current) === 0) {
+    return idle(current, running, `budget used: ${budgetText(current)}`, `budget used: ${budgetText(current)}; all jobs finished`);
+  }
+  if (options.slots <= 0) {
+    return { state: current, decisions: [{ kind: 'wait', reason: `no free slot; ${running} job(s) running` }] };
+  }
+  if (held !== '') {
+    return idle(current, running, held, held);
+  }
+  const g = globalOf<BaseGlobal>(current);
+  const why = g.exhausted
+    ? `the sampler has no more configurations after ${g.nextTrialId} trials`
+    : `trial limit reached: ${g.nextTrialId} trials`;
+  return idle(current, running, `no promotable trial and ${why}`, `no promotable trial and ${why}; ${budgetText(current)}`);
+}
