@@ -525,7 +525,7 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
     });
 
     describe('recordObservation', () => {
-      it('records a later status, bumps the version and reports the change', async () => {
+      it('records progress without moving the version (progress wakes no one)', async () => {
         // Prepare
         const { store, jobs } = await withJobs();
         const job = jobs[0]!;
@@ -536,10 +536,21 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
           T1,
         );
         // Assess
-        expect(result).toStrictEqual({ kind: 'changed', version: 1 });
-        expect((await store.getRun('r1'))?.version).toBe(1);
+        expect(result).toStrictEqual({ kind: 'changed', version: 0 });
+        expect((await store.getRun('r1'))?.version).toBe(0);
         const stored = (await store.listJobs('r1')).find((j) => j.jobName === job.jobName);
         expect(stored).toStrictEqual({ ...job, status: 'InProgress', secondaryStatus: 'Starting', startedAt: T1, updatedAt: T1 });
+      });
+
+      it('bumps the version when a job enters a terminal status', async () => {
+        // Prepare
+        const { store, jobs } = await withJobs();
+        await store.recordObservation('r1', { jobName: jobs[0]!.jobName, status: 'InProgress' }, T1);
+        // Act
+        const result = await store.recordObservation('r1', completed(jobs[0]!.jobName), T2);
+        // Assess
+        expect(result).toStrictEqual({ kind: 'changed', version: 1 });
+        expect((await store.getRun('r1'))?.version).toBe(1);
       });
 
       it('answers unchanged to a duplicate event and to a stale one', async () => {
@@ -561,11 +572,11 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         // Assess
         expect(duplicate).toStrictEqual({ kind: 'unchanged' });
         expect(stale).toStrictEqual({ kind: 'unchanged' });
-        expect(sameProgress).toStrictEqual({ kind: 'changed', version: 2 });
+        expect(sameProgress).toStrictEqual({ kind: 'changed', version: 1 });
         expect(repeatedProgress).toStrictEqual({ kind: 'unchanged' });
         expect(otherTerminal).toStrictEqual({ kind: 'unchanged' });
         expect((await store.listJobs('r1'))[0]).toStrictEqual(before[0]);
-        expect((await store.getRun('r1'))?.version).toBe(2);
+        expect((await store.getRun('r1'))?.version).toBe(1);
       });
 
       it('fills in what a later event adds to the same terminal status', async () => {
@@ -578,8 +589,8 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         const pool = await store.recordObservation('r1', { jobName: name, status: 'Completed', warmPoolStatus: 'Terminated' }, T2);
         const poolBack = await store.recordObservation('r1', { jobName: name, status: 'Completed', warmPoolStatus: 'Available' }, T2);
         // Assess
-        expect(result).toStrictEqual({ kind: 'changed', version: 2 });
-        expect(pool).toStrictEqual({ kind: 'changed', version: 3 });
+        expect(result).toStrictEqual({ kind: 'changed', version: 1 });
+        expect(pool).toStrictEqual({ kind: 'changed', version: 1 });
         expect(poolBack).toStrictEqual({ kind: 'unchanged' });
         const stored = (await store.listJobs('r1'))[0];
         expect(stored).toMatchObject({
@@ -609,9 +620,11 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         const { store, jobs } = await withJobs();
         await expect(store.storeTaskToken('r1', 'token-1', 0)).resolves.toStrictEqual({ kind: 'stored' });
         // Act
-        const first = await store.recordObservation('r1', { jobName: jobs[0]!.jobName, status: 'InProgress' }, T1);
-        const second = await store.recordObservation('r1', { jobName: jobs[1]!.jobName, status: 'InProgress' }, T1);
+        const progress = await store.recordObservation('r1', { jobName: jobs[0]!.jobName, status: 'InProgress' }, T1);
+        const first = await store.recordObservation('r1', completed(jobs[0]!.jobName), T1);
+        const second = await store.recordObservation('r1', completed(jobs[1]!.jobName), T1);
         // Assess
+        expect(progress).toStrictEqual({ kind: 'changed', version: 0 });
         expect(first).toStrictEqual({ kind: 'changed', version: 1, taskToken: 'token-1' });
         expect(second).toStrictEqual({ kind: 'changed', version: 2 });
       });
@@ -622,12 +635,13 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         // Prepare: the loop loaded version 0; an event lands before the token is stored
         const { store, jobs } = await withJobs();
         const seen = (await store.loadSnapshot('r1')).run.version;
-        await store.recordObservation('r1', { jobName: jobs[0]!.jobName, status: 'InProgress' }, T1);
+        await store.recordObservation('r1', { jobName: jobs[1]!.jobName, status: 'InProgress' }, T1);
+        await store.recordObservation('r1', completed(jobs[0]!.jobName), T1);
         // Act
         const result = await store.storeTaskToken('r1', 'token-1', seen);
         // Assess
         expect(result).toStrictEqual({ kind: 'changed-since', version: 1 });
-        const next = await store.recordObservation('r1', completed(jobs[0]!.jobName), T2);
+        const next = await store.recordObservation('r1', completed(jobs[1]!.jobName), T2);
         expect(next).toStrictEqual({ kind: 'changed', version: 2 });
       });
 

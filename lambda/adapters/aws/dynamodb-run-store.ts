@@ -62,6 +62,7 @@
  * All base-table reads are strongly consistent. Queries on `gsi1` (`listRuns`, `leaderboard`)
  * cannot be and are eventually consistent on DynamoDB.
  */
+import { isTerminalJobStatus } from '../../core/orchestrator/records';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -353,11 +354,21 @@ export class DynamoDbRunStore implements RunStore {
    * without a wake-up; the loop's poll-interval timeout covers it.
    */
   async recordObservation(runId: string, observation: JobObservation, now: string): Promise<RecordObservationResult> {
-    const outcome = await this.rewriteJob(runId, observation.jobName, (stored) =>
-      stored === undefined ? 'unknown' : mergeObservation(stored.record, observation, now),
-    );
+    let enteredTerminal = false;
+    let merged: JobRecord | undefined;
+    const outcome = await this.rewriteJob(runId, observation.jobName, (stored) => {
+      if (stored === undefined) return 'unknown';
+      merged = mergeObservation(stored.record, observation, now);
+      enteredTerminal = merged !== undefined && isTerminalJobStatus(merged.status) && !isTerminalJobStatus(stored.record.status);
+      return merged;
+    });
     if (outcome === 'unknown') return { kind: 'unknown-job' };
     if (outcome === 'unchanged') return { kind: 'unchanged' };
+    if (!enteredTerminal) {
+      // Progress (InProgress, secondary statuses, late details) is recorded but wakes no one.
+      const run = await this.getRunItem(runId);
+      return { kind: 'changed', version: typeof run?.version === 'number' ? run.version : 0 };
+    }
     // The job is written before the version moves: see loadSnapshot.
     let old: Item | undefined;
     try {

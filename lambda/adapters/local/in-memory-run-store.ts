@@ -23,6 +23,7 @@ import type {
   TickCommit,
   TrialRecord,
 } from '../../core/orchestrator/records';
+import { isTerminalJobStatus } from '../../core/orchestrator/records';
 import { ConcurrentTick, JobNotFound, RunAlreadyExists, RunNotFound } from '../../core/orchestrator/errors';
 import type { SchedulerState } from '../../core/ports';
 import {
@@ -152,7 +153,10 @@ export class InMemoryRunStore implements RunStore {
     if (entry === undefined || stored === undefined) return { kind: 'unknown-job' };
     const next = mergeObservation(stored.record, copyJson(observation), now);
     if (next === undefined) return { kind: 'unchanged' };
+    const enteredTerminal = isTerminalJobStatus(next.status) && !isTerminalJobStatus(stored.record.status);
     stored.record = next;
+    // Progress (InProgress, secondary statuses, late details) is recorded but wakes no one.
+    if (!enteredTerminal) return { kind: 'changed', version: entry.run.version };
     const version = entry.run.version + 1;
     entry.run = { ...entry.run, version };
     const taskToken = entry.taskToken;

@@ -1,0 +1,53 @@
+/** Init: create the run record and the scheduler's initial state. */
+import { createScheduler } from '../schedulers';
+import type { TuningSpec } from '../ports';
+import { RunAlreadyExists } from './errors';
+import type { RunRecord, RunStore } from './records';
+
+export interface InitRequest {
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly spec: TuningSpec;
+  readonly executionArn: string;
+  /** Used when the input has no `RandomSeed` (the handler draws it from a CSPRNG). */
+  readonly fallbackSeed: number;
+  readonly now: Date;
+}
+
+export interface InitResult {
+  readonly runId: string;
+  readonly seed: number;
+  readonly version: number;
+}
+
+/**
+ * Create the run. Idempotent for the same execution (a retried Lambda invocation);
+ * `RunAlreadyExists` for a run name another execution already used.
+ */
+export async function initRun(store: RunStore, request: InitRequest): Promise<InitResult> {
+  const { spec } = request;
+  const seed = spec.seed ?? request.fallbackSeed;
+  const iso = request.now.toISOString();
+  const run: RunRecord = {
+    runId: spec.runName,
+    status: 'Running',
+    input: request.input,
+    spec,
+    seed,
+    executionArn: request.executionArn,
+    createdAt: iso,
+    updatedAt: iso,
+    counters: { jobsStarted: 0, jobsCompleted: 0, jobsFailed: 0, jobsStopped: 0, billableSeconds: 0 },
+    jobsSinceImprovement: 0,
+    version: 0,
+    tickSeq: 0,
+  };
+  try {
+    await store.createRun(run, createScheduler(spec.scheduler.kind).init(spec.scheduler));
+  } catch (error) {
+    if (!(error instanceof RunAlreadyExists)) throw error;
+    const existing = await store.getRun(spec.runName);
+    if (existing?.executionArn !== request.executionArn) throw error;
+    return { runId: existing.runId, seed: existing.seed, version: existing.version };
+  }
+  return { runId: run.runId, seed, version: 0 };
+}

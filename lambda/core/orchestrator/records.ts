@@ -1,0 +1,255 @@
+/**
+ * What the orchestrator records about a tuning run, and the ports it records through.
+ *
+ * A run is the unit a user starts (one Step Functions execution chain). It owns trials
+ * (configurations) and training jobs (one per rung a trial reaches). Everything a user may
+ * want to query later is in these records; nothing lives only in a state payload.
+ *
+ * These are plain JSON types: the DynamoDB adapter stores them one item each
+ * (run / trial / job), the in-memory adapter keeps them in maps.
+ */
+import type { Configuration, JobOutcome, SchedulerState, TrialState, TuningSpec } from '../ports';
+
+/** Lifecycle of a run. `Stopping` is entered by a stop request or completion criterion while jobs still run. */
+export type RunStatus = 'Running' | 'Stopping' | 'Completed' | 'Stopped' | 'Failed';
+
+/**
+ * Lifecycle of a training job record. `Pending` means "decided and recorded, not yet
+ * accepted by SageMaker" (a write-ahead entry: a retried tick creates it, never twice).
+ * The rest mirror SageMaker's `TrainingJobStatus`.
+ */
+export type JobStatus = 'Pending' | 'InProgress' | 'Stopping' | 'Completed' | 'Failed' | 'Stopped';
+
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['Completed', 'Failed', 'Stopped'];
+
+export function isTerminalJobStatus(status: JobStatus): status is 'Completed' | 'Failed' | 'Stopped' {
+  return status === 'Completed' || status === 'Failed' || status === 'Stopped';
+}
+
+/** One metric as SageMaker reports it in `FinalMetricDataList`. */
+export interface MetricValue {
+  readonly name: string;
+  readonly value: number;
+  /** ISO-8601 timestamp when known. */
+  readonly timestamp?: string;
+}
+
+/** The best result of a run so far. */
+export interface BestResult {
+  readonly trialId: number;
+  readonly jobName: string;
+  readonly milestone: number;
+  readonly objective: number;
+  /** Every hyperparameter the job received, in SageMaker's string form. */
+  readonly hyperParameters: Readonly<Record<string, string>>;
+}
+
+export interface RunCounters {
+  readonly jobsStarted: number;
+  readonly jobsCompleted: number;
+  readonly jobsFailed: number;
+  readonly jobsStopped: number;
+  /** Seconds SageMaker billed, summed over finished jobs. */
+  readonly billableSeconds: number;
+}
+
+/** The run record. Small and bounded: no per-trial data here. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly status: RunStatus;
+  /** The validated input exactly as the user sent it (AMT request body, extended). */
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly spec: TuningSpec;
+  /** The seed actually used (the input's `RandomSeed`, or one picked at Init). */
+  readonly seed: number;
+  readonly executionArn: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly endedAt?: string;
+  /** Why the run ended or is stopping (completion criterion, stop request, failure). */
+  readonly statusReason?: string;
+  /** While `Stopping`: the status the run ends with once its jobs have stopped. */
+  readonly endStatus?: 'Completed' | 'Stopped' | 'Failed';
+  readonly counters: RunCounters;
+  readonly best?: BestResult;
+  /** Consecutive finished jobs that did not improve `best` (for `BestObjectiveNotImproving`). */
+  readonly jobsSinceImprovement: number;
+  /** Bumped by every recorded job state change; used to avoid lost wake-ups (DESIGN.md). */
+  readonly version: number;
+  /** Number of committed ticks; a tick commits only if this is unchanged since it loaded. */
+  readonly tickSeq: number;
+}
+
+/** The trial record: the scheduler's per-trial state plus what a leaderboard needs. */
+export interface TrialRecord extends TrialState {
+  readonly runId: string;
+  /** Hyperparameters in SageMaker's string form (tunable ones only). */
+  readonly hyperParameters: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Best objective over this trial's results (for leaderboards); absent until one exists. */
+  readonly bestObjective?: number;
+  /**
+   * `bestObjective` signed so that lower is better (Minimize: v, Maximize: -v); the store
+   * sorts leaderboards by it without knowing the objective's direction.
+   */
+  readonly rank?: number;
+}
+
+/** The training job record: one SageMaker training job, from decision to end. */
+export interface JobRecord {
+  readonly runId: string;
+  /** Deterministic: `<prefix>-<run>-<trial>-<milestone>`; 1-63 chars. */
+  readonly jobName: string;
+  readonly trialId: number;
+  readonly milestone: number;
+  /** The milestone the trial's checkpoint was at when this job started (0 for a fresh start). */
+  readonly fromMilestone: number;
+  readonly status: JobStatus;
+  /** Every hyperparameter sent to SageMaker (static, tunable and the resource one). */
+  readonly hyperParameters: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  readonly billableSeconds?: number;
+  readonly trainingSeconds?: number;
+  readonly finalMetrics?: readonly MetricValue[];
+  /** The objective metric's final value; null when the job ended without it. */
+  readonly objective?: number | null;
+  readonly failureReason?: string;
+  readonly secondaryStatus?: string;
+  /** SageMaker warm pool status when the job asked for one (`Available`, `Terminated`, ...). */
+  readonly warmPoolStatus?: string;
+  /** Attempts to create this job that were refused by throttling or quotas. */
+  readonly startAttempts: number;
+  readonly lastStartError?: string;
+  /** True once the scheduler has been told this job's terminal result. */
+  readonly told: boolean;
+}
+
+/** A job's terminal result as the scheduler needs it. */
+export interface JobResultForScheduler {
+  readonly jobName: string;
+  readonly trialId: number;
+  readonly milestone: number;
+  readonly outcome: JobOutcome;
+  readonly objective: number | null;
+}
+
+/** Everything a tick needs, loaded consistently (run first, then trials and jobs). */
+export interface RunSnapshot {
+  readonly run: RunRecord;
+  readonly scheduler: SchedulerState;
+  readonly trials: readonly TrialRecord[];
+  readonly jobs: readonly JobRecord[];
+}
+
+/** A tick's writes: applied all-or-nothing as far as later loads can tell. */
+export interface TickCommit {
+  /** The run's new fields (status, counters, best, ...). `tickSeq` is incremented by the store. */
+  readonly run: Partial<Omit<RunRecord, 'runId' | 'tickSeq' | 'version' | 'input' | 'spec' | 'createdAt'>>;
+  /** The scheduler's new global state (small). */
+  readonly schedulerGlobal: SchedulerState['global'];
+  /** Trials created or changed in this tick. */
+  readonly trials: readonly TrialRecord[];
+  /** Jobs created or changed in this tick. */
+  readonly jobs: readonly JobRecord[];
+}
+
+/** A job state change observed in SageMaker (from an event or a DescribeTrainingJob). */
+export interface JobObservation {
+  readonly jobName: string;
+  readonly status: Exclude<JobStatus, 'Pending'>;
+  readonly secondaryStatus?: string;
+  readonly startedAt?: string;
+  readonly endedAt?: string;
+  readonly billableSeconds?: number;
+  readonly trainingSeconds?: number;
+  readonly finalMetrics?: readonly MetricValue[];
+  readonly failureReason?: string;
+  readonly warmPoolStatus?: string;
+}
+
+export type RecordObservationResult =
+  /** The job record changed; `version` is the run's new version. */
+  | { readonly kind: 'changed'; readonly version: number; readonly taskToken?: string }
+  /** Nothing new (duplicate or stale event). */
+  | { readonly kind: 'unchanged' }
+  /** No such job in this store (not ours, or recorded under another run). */
+  | { readonly kind: 'unknown-job' };
+
+export type StoreTokenResult =
+  /** Stored; an event will wake the loop. */
+  | { readonly kind: 'stored' }
+  /** Something changed since `seenVersion`: the caller must wake itself now. */
+  | { readonly kind: 'changed-since'; readonly version: number };
+
+/** A run in a listing. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly createdAt: string;
+  readonly endedAt?: string;
+  readonly best?: BestResult;
+  readonly counters: RunCounters;
+  readonly strategy: string;
+}
+
+/**
+ * Persistence port for runs, trials and jobs (Optuna's `BaseStorage`, Powertools'
+ * `BasePersistenceLayer`). Adapters: DynamoDB (lambda/adapters/aws) and in-memory
+ * (lambda/adapters/local). Both pass the same contract suite.
+ *
+ * Concurrency model: only Tick writes scheduler state (one tick at a time per run, guarded by
+ * `tickSeq`); job observations are written by the event handler and by Tick's
+ * reconciliation, idempotently; the task token is guarded by `version`.
+ */
+export interface RunStore {
+  /** Create a run. Fails with `RunAlreadyExists` when the run id is taken. */
+  createRun(run: RunRecord, scheduler: SchedulerState): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Load run, scheduler state (global + trials), trials and jobs, consistently. */
+  loadSnapshot(runId: string): Promise<RunSnapshot>;
+  /**
+   * Apply a tick's writes if `expectedTickSeq` is still current; returns the new tickSeq.
+   * Fails with `ConcurrentTick` otherwise. After a crash mid-commit the next
+   * `loadSnapshot` sees either none or all of the commit.
+   */
+  commitTick(runId: string, expectedTickSeq: number, commit: TickCommit): Promise<number>;
+  /**
+   * Record an observed job state change, idempotently: terminal states are final, and an
+   * older state never overwrites a newer one. Only when the job ENTERS a terminal status
+   * (Completed, Failed, Stopped: something the scheduler must be told) does it increment
+   * the run's `version` and claim (remove and return) any stored task token; other changes
+   * (InProgress, secondary statuses) update the job item only and return `changed` with the
+   * current version and no token, so they never wake the loop.
+   */
+  recordObservation(runId: string, observation: JobObservation, now: string): Promise<RecordObservationResult>;
+  /** Store the loop's task token unless the run's version moved past `seenVersion`. */
+  storeTaskToken(runId: string, taskToken: string, seenVersion: number): Promise<StoreTokenResult>;
+  /**
+   * Set the run's status from outside the loop (a stop request, the cleanup after an aborted
+   * execution), keeping terminal statuses final. Also increments `tickSeq`, so a tick that
+   * loaded the run before this call cannot commit over it (it fails with `ConcurrentTick`
+   * and its retry sees the new status).
+   */
+  setRunStatus(
+    runId: string,
+    status: RunStatus,
+    reason: string,
+    now: string,
+    endStatus?: 'Completed' | 'Stopped' | 'Failed',
+  ): Promise<RunRecord>;
+  /** Update one job record (warm pool release, start attempts). */
+  updateJob(runId: string, jobName: string, patch: Partial<Omit<JobRecord, 'runId' | 'jobName'>>): Promise<void>;
+  listJobs(runId: string): Promise<JobRecord[]>;
+  listTrials(runId: string): Promise<TrialRecord[]>;
+  /** Trials ordered by best objective (best first), for leaderboards. */
+  leaderboard(runId: string, limit: number): Promise<TrialRecord[]>;
+  /** Runs, newest first. */
+  listRuns(limit: number): Promise<RunSummary[]>;
+}
+
+/** Re-exported for adapters. */
+export type { Configuration };

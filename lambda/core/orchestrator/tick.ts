@@ -1,0 +1,336 @@
+/**
+ * One ask/tell step for a whole run (DESIGN.md "Orchestration"): reconcile, tell the
+ * scheduler every result recorded since the last tick, check completion criteria, ask for
+ * decisions, commit, then act (create or stop training jobs).
+ *
+ * Crash safety: decisions are committed (as `Pending` job records) BEFORE any training job
+ * is created, and job names are deterministic, so a retried tick re-creates nothing twice
+ * (`exists`) and never forgets a job it decided on. Budget safety: a job counts against
+ * `MaxNumberOfTrainingJobs` from the moment the scheduler decides it.
+ */
+import type { Configuration, Observation, SchedulerState, TrialState } from '../ports';
+import { rngFor } from '../rng';
+import { createSampler } from '../samplers';
+import { createScheduler } from '../schedulers';
+import { renderConfiguration } from '../space';
+import type { TrainingBackend } from './backend';
+import { trainingJobName } from './naming';
+import type { JobRecord, RunRecord, RunStatus, RunStore, TrialRecord } from './records';
+import { isTerminalJobStatus } from './records';
+import { checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
+import { buildTrainingJobRequest, type StorageDefaults } from './training-job-request';
+
+export interface OrchestratorDeps {
+  readonly store: RunStore;
+  readonly backend: TrainingBackend;
+  readonly now: () => Date;
+  /** Lowercase prefix every training job name of this tuner starts with. */
+  readonly jobNamePrefix: string;
+  readonly storage: StorageDefaults;
+  /** In-flight jobs whose record has not changed for this long are re-read from SageMaker (lost events). */
+  readonly reconcileAfterSeconds: number;
+}
+
+export interface TickResult {
+  readonly runId: string;
+  /** `done`: the run has ended (Completed, Stopped or Failed); go to Finalize. */
+  readonly status: 'running' | 'done';
+  /** The run's version as this tick saw it (before reading jobs): WaitForChange compares it. */
+  readonly version: number;
+  /** Jobs accepted by SageMaker and not yet ended. */
+  readonly running: number;
+  /** Jobs decided but not yet accepted (throttled or over quota). */
+  readonly pending: number;
+  /** When > 0, pending jobs wait for a retry: tick again after this many seconds. */
+  readonly retryAfterSeconds: number;
+  /** What happened, for the logs. */
+  readonly notes: readonly string[];
+}
+
+const IN_FLIGHT = new Set(['Pending', 'InProgress', 'Stopping']);
+
+export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickResult> {
+  let snapshot = await deps.store.loadSnapshot(runId);
+  if (await reconcile(deps, runId, snapshot.jobs)) snapshot = await deps.store.loadSnapshot(runId);
+  const { run } = snapshot;
+  const version = run.version;
+  const notes: string[] = [];
+  if (run.status === 'Completed' || run.status === 'Stopped' || run.status === 'Failed') {
+    return { runId, status: 'done', version, running: 0, pending: 0, retryAfterSeconds: 0, notes: [`run is ${run.status}`] };
+  }
+
+  const now = deps.now();
+  const iso = now.toISOString();
+  const spec = run.spec;
+  const objectiveType = spec.objective.type;
+  const scheduler = createScheduler(spec.scheduler.kind);
+  let state: SchedulerState = snapshot.scheduler;
+  const jobs = new Map(snapshot.jobs.map((j) => [j.jobName, j]));
+  const changedJobs = new Map<string, JobRecord>();
+  const trialsBefore = new Map(snapshot.trials.map((t) => [t.trialId, t]));
+
+  // 1. Tell: every terminal result not told yet, in a deterministic order.
+  let counters = { ...run.counters };
+  let best = run.best;
+  let jobsSinceImprovement = run.jobsSinceImprovement;
+  const finished = [...jobs.values()]
+    .filter((j) => isTerminalJobStatus(j.status) && !j.told)
+    .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? '') || a.jobName.localeCompare(b.jobName));
+  for (const job of finished) {
+    const objective = job.status === 'Completed' ? objectiveOf(job.finalMetrics, spec.objective.metricName) : null;
+    const told = scheduler.tell(state, { trialId: job.trialId, milestone: job.milestone, outcome: outcomeOf(job), objective });
+    state = told.state;
+    notes.push(`${job.jobName} ${job.status}${objective === null ? '' : ` ${spec.objective.metricName}=${objective}`}: ${told.decision} (${told.reason})`);
+    counters = {
+      ...counters,
+      jobsCompleted: counters.jobsCompleted + (job.status === 'Completed' ? 1 : 0),
+      jobsFailed: counters.jobsFailed + (job.status === 'Failed' ? 1 : 0),
+      jobsStopped: counters.jobsStopped + (job.status === 'Stopped' ? 1 : 0),
+      billableSeconds: counters.billableSeconds + (job.billableSeconds ?? 0),
+    };
+    if (objective !== null && isBetter(objective, best?.objective, objectiveType)) {
+      best = { trialId: job.trialId, jobName: job.jobName, milestone: job.milestone, objective, hyperParameters: job.hyperParameters };
+      jobsSinceImprovement = 0;
+    } else {
+      jobsSinceImprovement += 1;
+    }
+    const updated: JobRecord = { ...job, objective, told: true, updatedAt: iso };
+    jobs.set(job.jobName, updated);
+    changedJobs.set(job.jobName, updated);
+  }
+
+  // 2. Completion criteria.
+  let status: RunStatus = run.status;
+  let statusReason = run.statusReason;
+  let endStatus = run.endStatus;
+  if (status === 'Running') {
+    const check = checkCompletion({ best, jobsSinceImprovement, createdAt: run.createdAt }, spec.completion, objectiveType, now);
+    if (check.kind === 'complete') {
+      status = 'Stopping';
+      statusReason = check.reason;
+      endStatus = 'Completed';
+      notes.push(`completing: ${check.reason}`);
+    }
+  }
+
+  // 3. Ask.
+  const inFlight = () => [...jobs.values()].filter((j) => IN_FLIGHT.has(j.status));
+  if (status === 'Running') {
+    const slots = Math.max(0, spec.maxParallelTrainingJobs - inFlight().length);
+    const proposed: Configuration[] = Object.values(state.trials).map((t) => t.config);
+    const history = observations(state);
+    const sampler = createSampler(spec.sampler, { seed: run.seed });
+    const propose = (trialId: number): Configuration | null => {
+      const config = sampler.suggest(spec.space, { trialId, proposed, history, objectiveType }, rngFor(run.seed, trialId));
+      if (config !== null) proposed.push(config);
+      return config;
+    };
+    const asked = scheduler.ask(state, { slots, propose });
+    state = asked.state;
+    for (const decision of asked.decisions) {
+      if (decision.kind === 'start' || decision.kind === 'resume') {
+        const trial = state.trials[String(decision.trialId)];
+        const job = newJob(deps, run, trial, decision.kind === 'resume' ? decision.fromMilestone : 0, decision.milestone, iso);
+        jobs.set(job.jobName, job);
+        changedJobs.set(job.jobName, job);
+        notes.push(`${decision.kind} ${job.jobName}: ${decision.reason}`);
+      } else if (decision.kind === 'done') {
+        if (inFlight().length === 0) {
+          status = 'Completed';
+          statusReason = decision.reason;
+        }
+        notes.push(`done: ${decision.reason}`);
+      }
+    }
+  }
+
+  // 4. Stopping: jobs never accepted by SageMaker end here; the run ends when nothing runs.
+  if (status === 'Stopping') {
+    for (const job of inFlight()) {
+      if (job.status === 'Pending') {
+        const stopped: JobRecord = { ...job, status: 'Stopped', endedAt: iso, updatedAt: iso, told: true, failureReason: 'never started: the run stopped' };
+        jobs.set(job.jobName, stopped);
+        changedJobs.set(job.jobName, stopped);
+      }
+    }
+    if (inFlight().length === 0) status = endStatus ?? 'Stopped';
+  }
+  const ended = status === 'Completed' || status === 'Stopped' || status === 'Failed';
+
+  // 5. Commit (write-ahead): decisions are durable before any job is created.
+  await deps.store.commitTick(runId, run.tickSeq, {
+    run: {
+      status,
+      statusReason,
+      endStatus,
+      counters: { ...counters, jobsStarted: state.global.jobsStarted },
+      best,
+      jobsSinceImprovement,
+      updatedAt: iso,
+      ...(ended ? { endedAt: iso } : {}),
+    },
+    schedulerGlobal: state.global,
+    trials: changedTrials(run, state, trialsBefore, iso),
+    jobs: [...changedJobs.values()],
+  });
+
+  // 6. Act.
+  let retryAfterSeconds = 0;
+  if (status === 'Running') {
+    for (const job of [...jobs.values()].filter((j) => j.status === 'Pending')) {
+      const outcome = await startJob(deps, run, job, iso);
+      notes.push(outcome.note);
+      if (outcome.kind === 'started') jobs.set(job.jobName, { ...job, status: 'InProgress' });
+      if (outcome.kind === 'retry') retryAfterSeconds = Math.max(retryAfterSeconds, outcome.afterSeconds);
+      // Every job shares the definition SageMaker just rejected: don't try the others.
+      if (outcome.kind === 'rejected') break;
+    }
+  } else if (status === 'Stopping') {
+    for (const job of inFlight().filter((j) => j.status === 'InProgress')) {
+      const result = await deps.backend.stopJob(job.jobName);
+      notes.push(`stop ${job.jobName}: ${result}`);
+    }
+  }
+  const live = [...jobs.values()];
+  return {
+    runId,
+    status: ended ? 'done' : 'running',
+    version,
+    running: live.filter((j) => j.status === 'InProgress' || j.status === 'Stopping').length,
+    pending: live.filter((j) => j.status === 'Pending').length,
+    retryAfterSeconds,
+    notes,
+  };
+}
+
+/** Re-read in-flight jobs whose record is stale (a lost event); true when anything changed. */
+async function reconcile(deps: OrchestratorDeps, runId: string, jobs: readonly JobRecord[]): Promise<boolean> {
+  const cutoff = deps.now().getTime() - deps.reconcileAfterSeconds * 1000;
+  let changed = false;
+  for (const job of jobs) {
+    if ((job.status !== 'InProgress' && job.status !== 'Stopping') || Date.parse(job.updatedAt) > cutoff) continue;
+    const observation = await deps.backend.describeJob(job.jobName);
+    if (observation === undefined) continue;
+    const result = await deps.store.recordObservation(runId, observation, deps.now().toISOString());
+    if (result.kind === 'changed') changed = true;
+  }
+  return changed;
+}
+
+/** Every result the scheduler has, as sampler history. */
+function observations(state: SchedulerState): Observation[] {
+  const out: Observation[] = [];
+  for (const trial of Object.values(state.trials)) {
+    for (const [milestone, objective] of Object.entries(trial.results)) {
+      out.push({ trialId: trial.trialId, config: trial.config, objective, resource: Number(milestone) });
+    }
+  }
+  return out.sort((a, b) => a.trialId - b.trialId || a.resource - b.resource);
+}
+
+function newJob(
+  deps: OrchestratorDeps,
+  run: RunRecord,
+  trial: TrialState,
+  fromMilestone: number,
+  milestone: number,
+  iso: string,
+): JobRecord {
+  const spec = run.spec;
+  const hyperParameters: Record<string, string> = {
+    ...spec.staticHyperParameters,
+    ...renderConfiguration(spec.space, trial.config),
+  };
+  if (spec.scheduler.kind !== 'FIFO') hyperParameters[spec.resourceHyperParameter] = String(milestone);
+  return {
+    runId: run.runId,
+    jobName: trainingJobName(deps.jobNamePrefix, run.runId, trial.trialId, milestone),
+    trialId: trial.trialId,
+    milestone,
+    fromMilestone,
+    status: 'Pending',
+    hyperParameters,
+    createdAt: iso,
+    updatedAt: iso,
+    startAttempts: 0,
+    told: false,
+  };
+}
+
+/** Trials the tick created or changed, as records. */
+function changedTrials(
+  run: RunRecord,
+  state: SchedulerState,
+  before: ReadonlyMap<number, TrialRecord>,
+  iso: string,
+): TrialRecord[] {
+  const out: TrialRecord[] = [];
+  const type = run.spec.objective.type;
+  for (const trial of Object.values(state.trials)) {
+    const previous = before.get(trial.trialId);
+    if (previous !== undefined && sameTrialState(previous, trial)) continue;
+    const values = Object.values(trial.results).filter((v): v is number => v !== null);
+    let bestObjective: number | undefined;
+    for (const v of values) if (isBetter(v, bestObjective, type)) bestObjective = v;
+    out.push({
+      ...trial,
+      runId: run.runId,
+      hyperParameters: previous?.hyperParameters ?? renderConfiguration(run.spec.space, trial.config),
+      createdAt: previous?.createdAt ?? iso,
+      updatedAt: iso,
+      ...(bestObjective === undefined ? {} : { bestObjective, rank: rankOf(bestObjective, type) }),
+    });
+  }
+  return out;
+}
+
+function sameTrialState(a: TrialState, b: TrialState): boolean {
+  return (
+    a.status === b.status &&
+    a.milestone === b.milestone &&
+    a.bracket === b.bracket &&
+    JSON.stringify(a.results) === JSON.stringify(b.results) &&
+    JSON.stringify(a.promotedFrom) === JSON.stringify(b.promotedFrom)
+  );
+}
+
+type StartOutcome =
+  | { kind: 'started'; note: string }
+  | { kind: 'retry'; afterSeconds: number; note: string }
+  | { kind: 'rejected'; note: string };
+
+/** Longest wait between attempts to create a throttled job. */
+const MAX_RETRY_SECONDS = 60;
+
+async function startJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, iso: string): Promise<StartOutcome> {
+  const request = buildTrainingJobRequest(run.input, { runId: run.runId, jobName: job.jobName, trialId: job.trialId, hyperParameters: job.hyperParameters }, deps.storage);
+  const result = await deps.backend.createJob(request);
+  switch (result.kind) {
+    case 'created':
+    case 'exists': {
+      await deps.store.recordObservation(run.runId, { jobName: job.jobName, status: 'InProgress', startedAt: iso }, iso);
+      // A stop may have landed while we were creating the job: never leave it running.
+      const latest = await deps.store.getRun(run.runId);
+      if (latest !== undefined && latest.status !== 'Running') {
+        await deps.backend.stopJob(job.jobName);
+        return { kind: 'started', note: `${job.jobName} ${result.kind}, then stopped: run is ${latest.status}` };
+      }
+      return { kind: 'started', note: `${job.jobName} ${result.kind}` };
+    }
+    case 'retry': {
+      const attempts = job.startAttempts + 1;
+      await deps.store.updateJob(run.runId, job.jobName, { startAttempts: attempts, lastStartError: result.reason, updatedAt: iso });
+      const afterSeconds = Math.min(MAX_RETRY_SECONDS, 2 ** Math.min(attempts, 6));
+      return { kind: 'retry', afterSeconds, note: `${job.jobName} not started yet (attempt ${attempts}): ${result.reason}` };
+    }
+    case 'invalid': {
+      await deps.store.recordObservation(
+        run.runId,
+        { jobName: job.jobName, status: 'Failed', endedAt: iso, failureReason: `sagemaker rejected the training job: ${result.reason}` },
+        iso,
+      );
+      await deps.store.setRunStatus(run.runId, 'Stopping', `sagemaker rejected training job ${job.jobName}: ${result.reason}`, iso, 'Failed');
+      return { kind: 'rejected', note: `${job.jobName} rejected: ${result.reason}` };
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * EventBridge "Step Functions Execution Status Change" (ABORTED, FAILED, TIMED_OUT) ->
+ * stop the run's training jobs: stopping an execution never leaves GPUs billing.
+ */
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
+import { handlerDeps } from '../shared/deps';
+import { logger } from '../shared/powertools';
+
+export interface ExecutionStatusDetail {
+  readonly executionArn: string;
+  readonly status: string;
+  /** The execution's input, as a JSON string. */
+  readonly input?: string | null;
+  readonly error?: string | null;
+  readonly cause?: string | null;
+}
+
+export type ExecutionStatusChange = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusDetail>;
+
+/** The run an execution belongs to: a first execution names it, a continuation carries it. */
+export function runOfExecutionInput(
+  input: string | null | undefined,
+): { runId: string; continuation: boolean } | undefined {
+  if (typeof input !== 'string') return undefined;
+  try {
+    const parsed = JSON.parse(input) as { HyperParameterTuningJobName?: unknown; ContinueRun?: { RunId?: unknown } };
+    const continued = parsed.ContinueRun?.RunId;
+    if (typeof continued === 'string' && continued !== '') return { runId: continued, continuation: true };
+    const named = parsed.HyperParameterTuningJobName;
+    return typeof named === 'string' && named !== '' ? { runId: named, continuation: false } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = async (event: ExecutionStatusChange, context?: Context): Promise<StopRunResult | { ignored: string }> => {
+  logger.resetKeys();
+  if (context) logger.addContext(context);
+  const owner = runOfExecutionInput(event.detail.input);
+  if (owner === undefined) {
+    logger.warn('execution input names no run', { executionArn: event.detail.executionArn });
+    return { ignored: 'execution input names no run' };
+  }
+  const { runId } = owner;
+  logger.appendKeys({ runId });
+  const deps = handlerDeps();
+  const run = await deps.store.getRun(runId);
+  if (run === undefined) {
+    // Validate or Init failed: no run was recorded, so no job can exist.
+    return { ignored: `run '${runId}' was never recorded` };
+  }
+  if (!owner.continuation && run.executionArn !== event.detail.executionArn) {
+    // e.g. a second execution that reused a run name and failed with RunAlreadyExists.
+    return { ignored: `run '${runId}' belongs to another execution` };
+  }
+  const reason = `execution ${event.detail.status.toLowerCase()}${event.detail.error ? `: ${event.detail.error}` : ''}`;
+  const result = await stopRun(deps, runId, reason);
+  logger.info('run stopped after its execution ended', { reason, stoppedJobs: result.stoppedJobs });
+  return result;
+};

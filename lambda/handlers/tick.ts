@@ -1,0 +1,31 @@
+/** Tick: one ask/tell step of the run's reconciler loop. */
+import type { Context } from 'aws-lambda';
+import { tick } from '../core/orchestrator/tick';
+import { handlerDeps } from '../shared/deps';
+import { logger } from '../shared/powertools';
+
+export interface TickEvent {
+  readonly runId: string;
+  /** Ticks so far in this execution (for ContinueAsNew). */
+  readonly ticks?: number;
+}
+
+export interface TickOutput {
+  readonly runId: string;
+  readonly status: 'running' | 'done';
+  readonly version: number;
+  readonly ticks: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly retryAfterSeconds: number;
+}
+
+export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
+  logger.resetKeys();
+  if (context) logger.addContext(context);
+  logger.appendKeys({ runId: event.runId });
+  const result = await tick(handlerDeps(), event.runId);
+  for (const note of result.notes) logger.info(note);
+  const { notes: _notes, ...rest } = result;
+  return { ...rest, ticks: (event.ticks ?? 0) + 1 };
+};

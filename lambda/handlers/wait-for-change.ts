@@ -1,0 +1,21 @@
+/** WaitForChange: park the task token (the loop sleeps until a job ends or the poll interval passes). */
+import type { Context } from 'aws-lambda';
+import { parkTaskToken } from '../core/orchestrator/wait';
+import { handlerDeps } from '../shared/deps';
+import { logger } from '../shared/powertools';
+
+export interface WaitEvent {
+  readonly runId: string;
+  readonly taskToken: string;
+  readonly version: number;
+}
+
+export const handler = async (event: WaitEvent, context?: Context): Promise<{ outcome: string }> => {
+  logger.resetKeys();
+  if (context) logger.addContext(context);
+  logger.appendKeys({ runId: event.runId });
+  const deps = handlerDeps();
+  const outcome = await parkTaskToken(deps.store, deps.waker, event);
+  logger.debug('waiting for change', { outcome, version: event.version });
+  return { outcome };
+};

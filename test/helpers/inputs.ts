@@ -1,0 +1,69 @@
+/** Valid tuning inputs for tests, built from one base so each test states only what differs. */
+import type { TuningInput } from '../../lambda/core/input';
+
+export interface InputOptions {
+  name?: string;
+  strategy?: 'Random' | 'Grid' | 'Bayesian' | 'Hyperband' | 'ASHA';
+  mode?: 'Synchronous' | 'Asynchronous';
+  maxJobs?: number;
+  maxParallel?: number;
+  minResource?: number;
+  maxResource?: number;
+  eta?: number;
+  seed?: number;
+  objectiveType?: 'Maximize' | 'Minimize';
+  keepAliveSeconds?: number;
+  completion?: Record<string, unknown>;
+}
+
+export function tuningInput(options: InputOptions = {}): TuningInput {
+  const strategy = options.strategy ?? 'Hyperband';
+  const multiFidelity = strategy === 'Hyperband' || strategy === 'ASHA';
+  const config: Record<string, unknown> = {
+    Strategy: strategy,
+    HyperParameterTuningJobObjective: { Type: options.objectiveType ?? 'Maximize', MetricName: 'accuracy' },
+    ResourceLimits: { MaxNumberOfTrainingJobs: options.maxJobs ?? 20, MaxParallelTrainingJobs: options.maxParallel ?? 3 },
+    ParameterRanges: {
+      ContinuousParameterRanges: [{ Name: 'lr', MinValue: '0.0001', MaxValue: '1', ScalingType: 'Logarithmic' }],
+      IntegerParameterRanges: [{ Name: 'layers', MinValue: '1', MaxValue: '4', ScalingType: 'Linear' }],
+      CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam'] }],
+    },
+    RandomSeed: options.seed ?? 7,
+    TrainingJobEarlyStoppingType: 'Off',
+  };
+  if (strategy === 'Grid') {
+    config.ParameterRanges = { CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam', 'rmsprop'] }, { Name: 'layers', Values: ['1', '2'] }] };
+  }
+  if (multiFidelity) {
+    config.StrategyConfig = {
+      HyperbandStrategyConfig: {
+        MinResource: options.minResource ?? 1,
+        MaxResource: options.maxResource ?? 9,
+        ReductionFactor: options.eta ?? 3,
+        ...(strategy === 'Hyperband' ? { Mode: options.mode ?? 'Synchronous' } : {}),
+      },
+    };
+  }
+  if (options.completion) config.TuningJobCompletionCriteria = options.completion;
+  return {
+    HyperParameterTuningJobName: options.name ?? 'test-run',
+    HyperParameterTuningJobConfig: config,
+    TrainingJobDefinition: {
+      AlgorithmSpecification: {
+        TrainingImage: '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311',
+        TrainingInputMode: 'File',
+        MetricDefinitions: [{ Name: 'accuracy', Regex: "'eval_accuracy': ([0-9\\.]+)" }],
+      },
+      RoleArn: 'arn:aws:iam::123456789012:role/SageMakerTrainingRole',
+      StaticHyperParameters: { dataset: 'mnist' },
+      OutputDataConfig: { S3OutputPath: 's3://my-bucket/output' },
+      ResourceConfig: {
+        InstanceType: 'ml.g4dn.xlarge',
+        InstanceCount: 1,
+        VolumeSizeInGB: 30,
+        ...(options.keepAliveSeconds === undefined ? {} : { KeepAlivePeriodInSeconds: options.keepAliveSeconds }),
+      },
+      StoppingCondition: { MaxRuntimeInSeconds: 3600 },
+    },
+  } as unknown as TuningInput;
+}

@@ -1,0 +1,78 @@
+/**
+ * A whole tuner in virtual time: the real orchestrator use cases, the in-memory store and the
+ * simulated backend, driven the way the state machine drives them (tick, wait for a job to
+ * end, record its event, tick again).
+ */
+import { InMemoryRunStore } from '../../lambda/adapters/local/in-memory-run-store';
+import { SimulatedBackend, type Objective } from '../../lambda/adapters/local/simulated-backend';
+import { toTuningSpec, type TuningInput } from '../../lambda/core/input';
+import { initRun } from '../../lambda/core/orchestrator/init';
+import { recordJobEvent } from '../../lambda/core/orchestrator/job-event';
+import { tick, type OrchestratorDeps, type TickResult } from '../../lambda/core/orchestrator/tick';
+import type { TaskWaker } from '../../lambda/core/orchestrator/waker';
+
+export class NoopWaker implements TaskWaker {
+  readonly woken: string[] = [];
+  async wake(taskToken: string): Promise<'woken' | 'expired'> {
+    this.woken.push(taskToken);
+    return 'woken';
+  }
+}
+
+export interface World {
+  readonly store: InMemoryRunStore;
+  readonly backend: SimulatedBackend;
+  readonly deps: OrchestratorDeps & { waker: NoopWaker };
+  readonly clock: { ms: number };
+  readonly runId: string;
+}
+
+export async function createWorld(input: TuningInput, objective: Objective): Promise<World> {
+  const clock = { ms: Date.parse('2026-01-01T00:00:00Z') };
+  const store = new InMemoryRunStore();
+  const backend = new SimulatedBackend({ objective, clock: () => clock.ms });
+  const deps = {
+    store,
+    backend,
+    waker: new NoopWaker(),
+    now: () => new Date(clock.ms),
+    jobNamePrefix: 'hpo',
+    storage: { checkpointBase: 's3://bucket/checkpoints', outputBase: 's3://bucket/output' },
+    reconcileAfterSeconds: 3600,
+  };
+  const spec = toTuningSpec(input);
+  const { runId } = await initRun(store, {
+    input: input as unknown as Record<string, unknown>,
+    spec,
+    executionArn: 'arn:aws:states:us-east-1:000000000000:execution:HpoTuner:test',
+    fallbackSeed: 1,
+    now: deps.now(),
+  });
+  return { store, backend, deps, clock, runId };
+}
+
+/** Deliver the events of every job that has ended by now (virtual time). */
+export async function deliverEvents(world: World): Promise<number> {
+  const ended = world.backend.endedJobs();
+  for (const name of ended) await recordJobEvent(world.deps, name);
+  return ended.length;
+}
+
+/** Drive the run until Tick says done; returns every tick result. */
+export async function runToEnd(world: World, maxTicks = 10_000): Promise<TickResult[]> {
+  const results: TickResult[] = [];
+  for (let i = 0; i < maxTicks; i++) {
+    const result = await tick(world.deps, world.runId);
+    results.push(result);
+    if (result.status === 'done') return results;
+    const next = world.backend.nextEndTime();
+    if (next === undefined) {
+      if (result.pending === 0) throw new Error(`stuck: nothing runs and nothing is pending after tick ${i}`);
+      world.clock.ms += Math.max(1, result.retryAfterSeconds) * 1000;
+    } else {
+      world.clock.ms = Math.max(world.clock.ms, next);
+    }
+    await deliverEvents(world);
+  }
+  throw new Error(`run did not finish in ${maxTicks} ticks`);
+}
