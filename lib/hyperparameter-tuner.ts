@@ -1,0 +1,736 @@
+import * as path from 'path';
+import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { buildDefinition, DEFAULT_TICKS_BEFORE_CONTINUE_AS_NEW, HandlerName } from './private/definition';
+import * as nag from './private/nag';
+import * as perms from './private/perms';
+import { validateTunerProps } from './validate-props';
+
+/**
+ * Log level of the tuner's Lambda functions (Powertools `POWERTOOLS_LOG_LEVEL`).
+ *
+ * @see https://docs.powertools.aws.dev/lambda/typescript/latest/core/logger/#log-levels
+ */
+export enum LogLevel {
+  /** Most verbose: every step of every handler. */
+  DEBUG = 'DEBUG',
+  /** Decisions and state changes. */
+  INFO = 'INFO',
+  /** Unexpected but handled situations (duplicate events, throttling). */
+  WARN = 'WARN',
+  /** Failures only. */
+  ERROR = 'ERROR',
+  /** Failures that stop a run. */
+  CRITICAL = 'CRITICAL',
+  /** No logs at all. */
+  SILENT = 'SILENT',
+}
+
+/**
+ * Properties of a {@link HyperparameterTuner}.
+ *
+ * Every property is optional: `new HyperparameterTuner(this, 'Tuner')` deploys a complete tuner.
+ */
+export interface HyperparameterTunerProps {
+  /**
+   * Prefix of every SageMaker training job the tuner starts.
+   *
+   * Job names are `<prefix>-<run>-<trial>-<rung>` and SageMaker allows 63 characters: the run
+   * name takes up to 32 (AMT's `HyperParameterTuningJobName` limit), the trial number and rung
+   * up to 6 each, plus three hyphens, which leaves 16 for the prefix. The IAM permissions of
+   * the tuner are scoped to `training-job/<prefix>-*`. Lowercase only, because SageMaker
+   * lowercases job names in ARNs: 1-16 characters matching `^[a-z0-9](-*[a-z0-9])*$`.
+   *
+   * Two tuners in one account and region must not share a prefix.
+   *
+   * @default - `hpo-` followed by 8 hex characters of a hash of the construct path
+   *   (deterministic, so it survives redeployments)
+   */
+  readonly jobNamePrefix?: string;
+
+  /**
+   * The roles the tuner may pass to SageMaker as training job execution roles.
+   *
+   * A tuning input's `TrainingJobDefinition.RoleArn` must be one of them; the tuner gets
+   * `iam:PassRole` on exactly these roles, with the condition
+   * `iam:PassedToService = sagemaker.amazonaws.com`. Bring your own when training reads data
+   * from other buckets, pulls from specific ECR repositories, or runs in a VPC
+   * (`ec2:CreateNetworkInterface` and friends).
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html
+   * @default - one role is created (see `trainingRole`): read/write on the tuner's bucket,
+   *   CloudWatch Logs in `/aws/sagemaker/TrainingJobs`, CloudWatch metrics in `/aws/sagemaker/*`
+   *   namespaces, and ECR image pulls
+   */
+  readonly trainingRoles?: iam.IRole[];
+
+  /**
+   * How long `WaitForChange` waits for an event before the loop ticks anyway.
+   *
+   * Training job state-change events wake the loop at once; this timeout is the fallback that
+   * reconciles lost events. Shorter intervals cost more state transitions and Lambda calls.
+   * Between 10 seconds and 1 hour, whole seconds.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly pollInterval?: Duration;
+
+  /**
+   * Ticks one execution runs before it continues as a new execution.
+   *
+   * A Standard workflow fails at 25,000 history events. One loop iteration
+   * (Tick, CountTick, Done?, WaitForChange) adds 15 events, plus about 50 outside the loop:
+   * 1,000 ticks use 15,050 events, leaving about 3,300 retry attempts of margin. At most 1,500.
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+   * @default 1000
+   */
+  readonly ticksBeforeContinueAsNew?: number;
+
+  /**
+   * Log level of the Lambda functions.
+   *
+   * @default LogLevel.INFO
+   */
+  readonly logLevel?: LogLevel;
+
+  /**
+   * How long the logs of the Lambda functions and the state machine are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The DynamoDB table that stores runs, trials and training jobs.
+   *
+   * It must have partition key `pk` (String), sort key `sk` (String) and a global secondary
+   * index `gsi1` with partition key `gsi1pk` (String) and sort key `gsi1sk` (String),
+   * projecting all attributes. The schema is checked when the table is a `dynamodb.Table` of
+   * the same app; an imported table cannot be checked. Import it with
+   * `globalIndexes: ['gsi1']` so that grants cover the index.
+   *
+   * @default - a table is created: on-demand billing, point-in-time recovery, encryption with
+   *   the AWS managed key (or `encryptionKey`), removal policy `removalPolicy`
+   */
+  readonly resultsTable?: dynamodb.ITable;
+
+  /**
+   * The S3 bucket for checkpoints (`checkpoints/<run>/<trial>/`) and training outputs.
+   *
+   * @default - a bucket is created: all public access blocked, TLS enforced, versioned,
+   *   encrypted (S3 managed, or `encryptionKey`), checkpoints expire after `checkpointRetention`
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Customer-managed KMS key for the table and the bucket the construct creates.
+   *
+   * @default - the table uses the AWS managed key `aws/dynamodb`, the bucket S3-managed keys
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How long checkpoints (`checkpoints/` in the created bucket) and noncurrent object
+   * versions are kept.
+   *
+   * A paused trial can only be resumed while its checkpoint exists: keep this longer than
+   * your longest run. Whole days. Only for the bucket the construct creates.
+   *
+   * @default Duration.days(90)
+   */
+  readonly checkpointRetention?: Duration;
+
+  /**
+   * Bucket that receives the server access logs of the created bucket.
+   *
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Removal policy of the table and the bucket the construct creates.
+   *
+   * `RETAIN` keeps every run's results and checkpoints when the stack is deleted or the
+   * resources are replaced, at the price of deleting them by hand. `DESTROY` deletes the table
+   * with the stack; a bucket that still holds objects cannot be deleted and fails the deletion.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Run the Lambda functions in this VPC.
+   *
+   * The subnets need a route to DynamoDB, SageMaker, Step Functions and CloudWatch Logs
+   * (NAT or VPC endpoints). Training jobs run where their `VpcConfig` (tuning input) says.
+   *
+   * @default - the functions do not run in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in `vpc` to place the Lambda functions.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Name of the state machine.
+   *
+   * @default - a name generated by CloudFormation
+   */
+  readonly stateMachineName?: string;
+
+  /**
+   * Trace the state machine and the Lambda functions with AWS X-Ray.
+   *
+   * @default true
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * Maximum duration of one execution of the state machine.
+   *
+   * Applies to each execution separately: a run that continues as new starts a new
+   * execution with a new timeout. The run's own limit is the tuning input's
+   * `ResourceLimits.MaxRuntimeInSeconds`. At most 365 days.
+   *
+   * @default - no timeout (Standard workflows stop after one year)
+   */
+  readonly executionTimeout?: Duration;
+}
+
+/** Settings of one Lambda function. */
+interface FunctionSpec {
+  readonly id: string;
+  readonly handler: HandlerName;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+}
+
+/** The repository root (lib/.. ), where lambda/ and package-lock.json live. */
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+/**
+ * A serverless hyperparameter tuner for Amazon SageMaker.
+ *
+ * A Step Functions state machine runs a reconciler loop (Validate, Init, then Tick and
+ * WaitForChange until the run is done, then Finalize); Lambda functions propose trials,
+ * start training jobs and apply Hyperband/ASHA promotion; DynamoDB records every run, trial
+ * and training job; EventBridge rules wake the loop on training job state changes and stop
+ * a run's training jobs when its execution is aborted, fails or times out.
+ *
+ * Start a run by starting an execution with the body of a SageMaker
+ * `CreateHyperParameterTuningJob` request (plus this project's extensions) as input. The
+ * execution's output names the best training job, its hyperparameters and objective value.
+ *
+ * Unit tests can skip esbuild bundling with the standard CDK context
+ * `aws:cdk:bundling-stacks` set to `[]` (what `cdk synth --exclusively` does for other stacks).
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateHyperParameterTuningJob.html
+ */
+export class HyperparameterTuner extends Construct {
+  /** The state machine; start an execution per tuning run. */
+  public readonly stateMachine: sfn.StateMachine;
+
+  /** The table with runs, trials and training jobs (created, or the one passed in). */
+  public readonly resultsTable: dynamodb.ITable;
+
+  /** The bucket for checkpoints and outputs (created, or the one passed in). */
+  public readonly bucket: s3.IBucket;
+
+  /**
+   * The SageMaker execution role the construct created.
+   *
+   * @default - undefined when `trainingRoles` were passed in
+   */
+  public readonly trainingRole?: iam.IRole;
+
+  /** The roles the tuner may pass to SageMaker. */
+  public readonly trainingRoles: iam.IRole[];
+
+  /** The prefix of every training job name. */
+  public readonly jobNamePrefix: string;
+
+  /**
+   * Queue that keeps events the event handlers could not process (after retries).
+   *
+   * Alarm on it: an unprocessed cleanup event can leave training jobs running.
+   */
+  public readonly eventDeadLetterQueue: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: HyperparameterTunerProps = {}) {
+    super(scope, id);
+
+    const problems = validateTunerProps(props);
+    if (problems.length > 0) {
+      throw new Error(
+        `HyperparameterTuner '${this.node.path}' has invalid props (${problems.length} ${problems.length === 1 ? 'problem' : 'problems'}):\n- ${problems.join('\n- ')}`,
+      );
+    }
+
+    const stack = Stack.of(this);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const tracing = props.tracing ?? true;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.jobNamePrefix = props.jobNamePrefix ?? `hpo-${this.node.addr.substring(2, 10)}`;
+
+    if (props.encryptionKey && props.resultsTable && props.bucket) {
+      Annotations.of(this).addWarningV2(
+        '@hpo-tuner:unusedEncryptionKey',
+        'encryptionKey is not used: it only encrypts the table and bucket the construct creates, and both were passed in',
+      );
+    }
+    if (props.removalPolicy !== undefined && props.resultsTable && props.bucket) {
+      Annotations.of(this).addWarningV2(
+        '@hpo-tuner:unusedRemovalPolicy',
+        'removalPolicy is not used: it only applies to the table and bucket the construct creates, and both were passed in',
+      );
+    }
+
+    // --- Results table ------------------------------------------------------------------
+    if (props.resultsTable) {
+      this.resultsTable = props.resultsTable;
+    } else {
+      const table = new dynamodb.Table(this, 'ResultsTable', {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: props.encryptionKey ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+        encryptionKey: props.encryptionKey,
+        removalPolicy,
+      });
+      // Per-run leaderboard and run listing.
+      table.addGlobalSecondaryIndex({
+        indexName: 'gsi1',
+        partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+      this.resultsTable = table;
+    }
+
+    // --- Bucket -------------------------------------------------------------------------
+    if (props.bucket) {
+      this.bucket = props.bucket;
+    } else {
+      const retention = props.checkpointRetention ?? Duration.days(90);
+      this.bucket = new s3.Bucket(this, 'Bucket', {
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        enforceSSL: true,
+        minimumTLSVersion: 1.2,
+        encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+        encryptionKey: props.encryptionKey,
+        bucketKeyEnabled: props.encryptionKey ? true : undefined,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        // Versioned: checkpoints are overwritten in place at every rung; versions protect a
+        // paused trial's checkpoint against an accidental overwrite or delete. Noncurrent
+        // versions expire, so the cost stays bounded.
+        versioned: true,
+        serverAccessLogsBucket: props.serverAccessLogsBucket,
+        serverAccessLogsPrefix: props.serverAccessLogsBucket ? 'hpo-tuner/' : undefined,
+        lifecycleRules: [
+          { id: 'ExpireCheckpoints', prefix: 'checkpoints/', expiration: retention },
+          { id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: retention },
+          { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        ],
+        removalPolicy,
+      });
+    }
+
+    // --- Training roles -----------------------------------------------------------------
+    if (props.trainingRoles) {
+      this.trainingRoles = [...props.trainingRoles];
+    } else {
+      const role = this.createTrainingRole();
+      this.trainingRole = role;
+      this.trainingRoles = [role];
+    }
+
+    // --- Dead-letter queue of the event handlers ----------------------------------------
+    // Events EventBridge could not deliver and events the handlers failed on (after
+    // retries) both land here.
+    this.eventDeadLetterQueue = new sqs.Queue(this, 'EventDeadLetterQueue', {
+      enforceSSL: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // --- Lambda functions ---------------------------------------------------------------
+    const environment: Record<string, string> = {
+      // Stack traces point at the TypeScript sources (the bundles carry source maps).
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'hpo-tuner',
+      POWERTOOLS_LOG_LEVEL: props.logLevel ?? LogLevel.INFO,
+      TABLE_NAME: this.resultsTable.tableName,
+      JOB_NAME_PREFIX: this.jobNamePrefix,
+      BUCKET_NAME: this.bucket.bucketName,
+      ALLOWED_TRAINING_ROLE_ARNS: this.trainingRoles.map((r) => r.roleArn).join(','),
+    };
+    const fn = (spec: FunctionSpec): nodejs.NodejsFunction =>
+      this.createFunction(spec, environment, { logRetention, tracing, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
+
+    const validateFn = fn({ id: 'ValidateFunction', handler: 'validate', description: 'Validates an AMT-style tuning input.', timeout: Duration.seconds(30), memorySize: 256 });
+    const initFn = fn({ id: 'InitFunction', handler: 'init', description: 'Creates the run record of a tuning run.', timeout: Duration.seconds(30), memorySize: 256 });
+    const tickFn = fn({ id: 'TickFunction', handler: 'tick', description: 'One ask/tell step of a tuning run: records results, starts training jobs.', timeout: Duration.minutes(5), memorySize: 512 });
+    const waitFn = fn({ id: 'WaitForChangeFunction', handler: 'wait-for-change', description: 'Stores the task token of the waiting tuning loop.', timeout: Duration.seconds(30), memorySize: 256 });
+    const finalizeFn = fn({ id: 'FinalizeFunction', handler: 'finalize', description: 'Records the best trial and releases warm pools.', timeout: Duration.minutes(2), memorySize: 256 });
+    const onTrainingEventFn = fn({ id: 'OnTrainingEventFunction', handler: 'on-training-event', description: 'Records a training job state change and wakes the tuning loop.', timeout: Duration.minutes(1), memorySize: 256 });
+    const onExecutionEndFn = fn({ id: 'OnExecutionEndFunction', handler: 'on-execution-end', description: 'Stops the training jobs of an aborted, failed or timed-out run.', timeout: Duration.minutes(5), memorySize: 256 });
+
+    // --- IAM per function ---------------------------------------------------------------
+    const trainingJobArn = stack.formatArn({
+      service: 'sagemaker',
+      resource: 'training-job',
+      resourceName: `${this.jobNamePrefix}-*`,
+    });
+    const sagemaker = (grantee: lambda.IFunction, actions: string[]): void => {
+      grantee.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [trainingJobArn] }));
+    };
+
+    // validate: nothing AWS.
+    // init: creates the run record (conditional write; reads it back to stay idempotent
+    // when the same execution retries).
+    this.resultsTable.grantReadWriteData(initFn);
+    // tick: run state + starts and describes training jobs, passes a training role.
+    this.resultsTable.grantReadWriteData(tickFn);
+    sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS]);
+    tickFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: perms.PASS_ROLE_ACTIONS,
+        resources: this.trainingRoles.map((r) => r.roleArn),
+        conditions: { StringEquals: { 'iam:PassedToService': perms.SAGEMAKER_SERVICE_PRINCIPAL } },
+      }),
+    );
+    // wait-for-change: stores the token (+ SendTaskSuccess, below, once the state machine exists).
+    this.resultsTable.grantReadWriteData(waitFn);
+    // finalize: records the best trial, releases warm pools.
+    this.resultsTable.grantReadWriteData(finalizeFn);
+    sagemaker(finalizeFn, [...perms.SAGEMAKER_UPDATE_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS]);
+    // on-training-event: records the result (+ SendTaskSuccess/Failure, below).
+    this.resultsTable.grantReadWriteData(onTrainingEventFn);
+    sagemaker(onTrainingEventFn, perms.SAGEMAKER_DESCRIBE_ACTIONS);
+    // on-execution-end: stops in-flight jobs and releases warm pools of finished ones.
+    this.resultsTable.grantReadWriteData(onExecutionEndFn);
+    sagemaker(onExecutionEndFn, [
+      ...perms.SAGEMAKER_STOP_ACTIONS,
+      ...perms.SAGEMAKER_DESCRIBE_ACTIONS,
+      ...perms.SAGEMAKER_UPDATE_ACTIONS,
+    ]);
+    onExecutionEndFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: perms.SAGEMAKER_LIST_ACTIONS,
+        // List actions do not support resource-level permissions: '*' is the only resource
+        // IAM accepts for sagemaker:ListTrainingJobs. Lets cleanup find jobs by name prefix
+        // even when a tick crashed between CreateTrainingJob and recording the job.
+        resources: ['*'],
+      }),
+    );
+
+    // --- State machine ------------------------------------------------------------------
+    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention });
+    const definition = buildDefinition(
+      new Construct(this, 'Definition'),
+      { validate: validateFn, init: initFn, tick: tickFn, waitForChange: waitFn, finalize: finalizeFn },
+      {
+        pollInterval: props.pollInterval ?? Duration.minutes(5),
+        ticksBeforeContinueAsNew: props.ticksBeforeContinueAsNew ?? DEFAULT_TICKS_BEFORE_CONTINUE_AS_NEW,
+      },
+    );
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineName: props.stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: props.executionTimeout,
+      tracingEnabled: tracing,
+      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+
+    // Permissions that refer to the state machine's own ARN. The state machine depends on
+    // the functions it invokes and on its role's DefaultPolicy; a statement naming the
+    // state machine's ARN in either of those would be a circular dependency. These go into
+    // separately attached iam.Policy resources instead, which depend on the state machine
+    // while nothing depends on them. (The alternative, a fixed state machine name and a
+    // formatted ARN, would take CloudFormation-generated names away from users.)
+    //  - ContinueAsNew: the state machine starts an execution of itself.
+    //  - WaitForChange: the handler wakes its own task when the run changed meanwhile.
+    new iam.Policy(this, 'ContinueAsNewPolicy', {
+      roles: [this.stateMachine.role],
+      statements: [
+        new iam.PolicyStatement({ actions: perms.START_EXECUTION_ACTIONS, resources: [this.stateMachine.stateMachineArn] }),
+      ],
+    });
+    new iam.Policy(this, 'WaitForChangeTaskResponsePolicy', {
+      roles: [waitFn.role!],
+      statements: [
+        new iam.PolicyStatement({ actions: perms.TASK_RESPONSE_ACTIONS, resources: [this.stateMachine.stateMachineArn] }),
+      ],
+    });
+    // The event handlers are not invoked by the state machine: no cycle, plain grants.
+    for (const handler of [onTrainingEventFn, onExecutionEndFn]) {
+      handler.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    }
+    onTrainingEventFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: perms.TASK_RESPONSE_ACTIONS, resources: [this.stateMachine.stateMachineArn] }),
+    );
+
+    // --- EventBridge --------------------------------------------------------------------
+    const target = (handler: lambda.IFunction): targets.LambdaFunction =>
+      new targets.LambdaFunction(handler, {
+        deadLetterQueue: this.eventDeadLetterQueue,
+        maxEventAge: Duration.hours(2),
+        retryAttempts: 8,
+      });
+
+    new events.Rule(this, 'TrainingJobStateChangeRule', {
+      description: 'SageMaker training job state changes of this tuner, to the on-training-event handler.',
+      eventPattern: {
+        source: ['aws.sagemaker'],
+        detailType: ['SageMaker Training Job State Change'],
+        detail: { TrainingJobName: [{ prefix: `${this.jobNamePrefix}-` }] },
+      },
+      targets: [target(onTrainingEventFn)],
+    });
+    new events.Rule(this, 'ExecutionEndRule', {
+      description: 'Aborted, failed or timed-out tuning runs, to the cleanup handler (stops training jobs).',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['ABORTED', 'FAILED', 'TIMED_OUT'],
+        },
+      },
+      targets: [target(onExecutionEndFn)],
+    });
+
+    this.acknowledgeInherentFindings({
+      all: [validateFn, initFn, tickFn, waitFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
+      invokedByStateMachine: [validateFn, initFn, tickFn, waitFn, finalizeFn],
+      withTableAccess: [initFn, tickFn, waitFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
+      withTrainingJobAccess: [tickFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
+      withListAccess: [onExecutionEndFn],
+      trainingJobArn,
+      tracing,
+      inVpc: props.vpc !== undefined,
+    });
+  }
+
+  /**
+   * Grant permission to start tuning runs (executions of the state machine).
+   *
+   * Actions: `states:StartExecution` on the state machine.
+   */
+  public grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /**
+   * Grant permission to stop tuning runs (executions of the state machine).
+   *
+   * Stopping an execution makes the cleanup handler stop the run's training jobs.
+   * Actions: `states:StopExecution` on the state machine's executions.
+   */
+  public grantStopExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantExecution(grantee, ...perms.STOP_EXECUTION_ACTIONS);
+  }
+
+  /**
+   * Grant permission to read the tuning results (runs, trials, training jobs, leaderboards).
+   *
+   * Uses the table's `grantReadData`, so a customer-managed key is covered. Actions:
+   * `dynamodb:BatchGetItem`, `dynamodb:GetRecords`, `dynamodb:GetShardIterator`,
+   * `dynamodb:Query`, `dynamodb:GetItem`, `dynamodb:Scan`, `dynamodb:ConditionCheckItem`,
+   * `dynamodb:DescribeTable` on the table and its indexes (plus `kms:Decrypt` and
+   * `kms:DescribeKey` with a customer-managed key).
+   */
+  public grantReadResults(grantee: iam.IGrantable): iam.Grant {
+    return this.resultsTable.grantReadData(grantee);
+  }
+
+  private createTrainingRole(): iam.Role {
+    const role = new iam.Role(this, 'TrainingRole', {
+      assumedBy: new iam.ServicePrincipal(perms.SAGEMAKER_SERVICE_PRINCIPAL),
+      description: 'SageMaker execution role of the training jobs of a hyperparameter tuner.',
+    });
+    // Data, checkpoints and outputs: the tuner's bucket only (covers its KMS key).
+    this.bucket.grantReadWrite(role);
+    // Training logs go to the log group /aws/sagemaker/TrainingJobs.
+    const logGroupArn = this.trainingLogGroupArn();
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: perms.TRAINING_LOGS_ACTIONS,
+        resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: perms.TRAINING_METRICS_ACTIONS,
+        // PutMetricData has no resource-level permissions; the namespace condition scopes it.
+        resources: ['*'],
+        conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: perms.ECR_AUTH_ACTIONS,
+        // GetAuthorizationToken has no resource-level permissions: '*' is required.
+        resources: ['*'],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: perms.ECR_PULL_ACTIONS,
+        // Training images live in repositories that are not known at deploy time (the
+        // tuning input names them; AWS framework images live in AWS-owned accounts that
+        // differ per region). Bring your own trainingRoles to scope this down.
+        resources: ['*'],
+      }),
+    );
+    return role;
+  }
+
+  private createFunction(
+    spec: FunctionSpec,
+    environment: Record<string, string>,
+    options: { logRetention: logs.RetentionDays; tracing: boolean; vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection },
+  ): nodejs.NodejsFunction {
+    const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, { retention: options.logRetention });
+    // An own role instead of AWSLambdaBasicExecutionRole: logs only to its own log group.
+    const role = new iam.Role(this, `${spec.id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Role of the ${spec.handler} handler of a hyperparameter tuner.`,
+    });
+    logGroup.grantWrite(role);
+    return new nodejs.NodejsFunction(this, spec.id, {
+      entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', `${spec.handler}.ts`),
+      handler: 'handler',
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      role,
+      logGroup,
+      environment,
+      tracing: options.tracing ? lambda.Tracing.ACTIVE : undefined,
+      vpc: options.vpc,
+      vpcSubnets: options.vpcSubnets,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      projectRoot: PROJECT_ROOT,
+      ...this.asyncInvokeOptions(spec.handler, this.eventDeadLetterQueue),
+      bundling: {
+        forceDockerBundling: false,
+        minify: true,
+        sourceMap: true,
+        // Line mapping only: embedding the sources would quadruple the package.
+        sourcesContent: false,
+        target: 'node22',
+        format: nodejs.OutputFormat.CJS,
+        // Bundle the pinned SDK instead of the runtime's: what runs is what was tested.
+        bundleAwsSDK: true,
+      },
+    });
+  }
+
+  /** The event handlers are invoked asynchronously: failed events go to the dead-letter queue. */
+  private asyncInvokeOptions(handler: HandlerName, deadLetterQueue: sqs.IQueue): Partial<nodejs.NodejsFunctionProps> {
+    if (handler !== 'on-training-event' && handler !== 'on-execution-end') return {};
+    return {
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(deadLetterQueue),
+    };
+  }
+
+  /**
+   * Acknowledge the cdk-nag findings that follow from the design, each with its reason, so
+   * that users of the construct only see findings about their own choices (for example
+   * AwsSolutions-S1, server access logs). See lib/private/nag.ts.
+   */
+  private acknowledgeInherentFindings(f: {
+    readonly all: nodejs.NodejsFunction[];
+    readonly invokedByStateMachine: lambda.IFunction[];
+    readonly withTableAccess: nodejs.NodejsFunction[];
+    readonly withTrainingJobAccess: nodejs.NodejsFunction[];
+    readonly withListAccess: nodejs.NodejsFunction[];
+    readonly trainingJobArn: string;
+    readonly tracing: boolean;
+    readonly inVpc: boolean;
+  }): void {
+    const indexFinding = nag.wildcardResourceFinding(this, `${this.resultsTable.tableArn}/index/*`);
+    const trainingJobFinding = nag.wildcardResourceFinding(this, f.trainingJobArn);
+    const star = nag.wildcardResourceFinding(this, '*');
+    for (const handler of f.all) {
+      nag.acknowledge(handler, {
+        'AwsSolutions-L1': 'The design pins the Lambda runtime to Node.js 22 (NODEJS_22_X): it is the version the handlers, their pinned AWS SDK and the local twin are tested with.',
+      });
+      const findings: Record<string, string> = {};
+      const starReasons: string[] = [];
+      if (f.tracing) starReasons.push('X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
+      if (f.withListAccess.includes(handler)) starReasons.push('sagemaker:ListTrainingJobs is a list action without resource-level permissions');
+      if (starReasons.length > 0) findings[star] = `Resource '*' only where IAM requires it: ${starReasons.join('; ')}.`;
+      if (f.withTableAccess.includes(handler)) {
+        findings[indexFinding] = 'The handler queries the results table\'s index gsi1 (per-run leaderboard, run listing); the L2 table grant covers the table\'s indexes with index/*.';
+      }
+      if (f.withTrainingJobAccess.includes(handler)) {
+        findings[trainingJobFinding] = `Training job names are generated at run time; access is scoped to the tuner's own job-name prefix '${this.jobNamePrefix}-'.`;
+      }
+      if (f.inVpc) {
+        findings['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'] =
+          'Lambda functions in a VPC need the network-interface permissions of the AWS managed AWSLambdaVPCAccessExecutionRole.';
+      }
+      // The role is a sibling of the function (created by the construct), not its child.
+      if (handler.role) nag.acknowledge(handler.role, findings);
+    }
+
+    const stateMachineFindings: Record<string, string> = {
+      [star]: 'CloudWatch Logs delivery (logs:CreateLogDelivery and related) and X-Ray tracing actions support no resource-level permissions.',
+    };
+    for (const invoked of f.invokedByStateMachine) {
+      stateMachineFindings[nag.wildcardResourceFinding(this, `${invoked.functionArn}:*`)] =
+        'The L2 Lambda task grants lambda:InvokeFunction on the function and its versions/aliases (<arn>:*).';
+    }
+    nag.acknowledge(this.stateMachine, stateMachineFindings);
+
+    if (this.trainingRole) {
+      const s3Reason = 'Training jobs read input data and read/write checkpoints and outputs anywhere in the tuner\'s own bucket (L2 bucket.grantReadWrite).';
+      nag.acknowledge(this.trainingRole, {
+        ...Object.fromEntries(['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'].map((a) => [nag.wildcardActionFinding(a), s3Reason])),
+        [nag.wildcardResourceFinding(this, this.bucket.arnForObjects('*'))]: s3Reason,
+        [nag.wildcardResourceFinding(this, `${this.trainingLogGroupArn()}:log-stream:*`)]: 'SageMaker writes one log stream per training job instance to /aws/sagemaker/TrainingJobs; stream names are generated.',
+        [star]: 'ecr:GetAuthorizationToken and cloudwatch:PutMetricData support no resource-level permissions (PutMetricData is limited to /aws/sagemaker/* namespaces by condition); training images come from repositories named in the tuning input, including AWS-owned framework image accounts, so ECR pulls cannot be scoped at deploy time. Pass your own trainingRoles to narrow this.',
+      });
+    }
+
+    nag.acknowledge(this.eventDeadLetterQueue, {
+      'AwsSolutions-SQS3': 'This queue is itself the dead-letter queue of the EventBridge targets and the event handlers\' asynchronous invocations.',
+    });
+  }
+
+  private trainingLogGroupArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: perms.TRAINING_JOBS_NAMESPACE,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * IAM action lists used by the HyperparameterTuner construct, kept in one place (as
+ * aws-dynamodb/lib/perms.ts does) so grants and tests agree on them.
+ *
+ * DynamoDB and S3 data-plane permissions are not listed here: they come from the L2 grant
+ * methods (`table.grantReadData`, `bucket.grantReadWrite`, ...) so that a customer-managed
+ * KMS key is covered as well.
+ */
+
+/** Start a tuning run (an execution of the tuner's state machine). */
+export const START_EXECUTION_ACTIONS = ['states:StartExecution'];
+
+/** Stop a tuning run. Stopping an execution makes the cleanup rule stop the run's training jobs. */
+export const STOP_EXECUTION_ACTIONS = ['states:StopExecution'];
+
+/** Report the result of a `.waitForTaskToken` task (wake the reconciler loop). */
+export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+
+/**
+ * `sagemaker:CreateTrainingJob` plus `sagemaker:AddTags`: CreateTrainingJob with `Tags` is
+ * authorized against AddTags as well.
+ */
+export const SAGEMAKER_START_ACTIONS = ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags'];
+
+/** Read one training job (status, FinalMetricDataList). */
+export const SAGEMAKER_DESCRIBE_ACTIONS = ['sagemaker:DescribeTrainingJob'];
+
+/** Stop an in-flight training job. */
+export const SAGEMAKER_STOP_ACTIONS = ['sagemaker:StopTrainingJob'];
+
+/** Release a warm pool (`ResourceConfig.KeepAlivePeriodInSeconds` = 0). */
+export const SAGEMAKER_UPDATE_ACTIONS = ['sagemaker:UpdateTrainingJob'];
+
+/**
+ * List training jobs. List actions do not support resource-level permissions in IAM, so the
+ * statement needs `Resource: *`.
+ *
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+ */
+export const SAGEMAKER_LIST_ACTIONS = ['sagemaker:ListTrainingJobs'];
+
+/** Pass a training role to SageMaker (always with the `iam:PassedToService` condition). */
+export const PASS_ROLE_ACTIONS = ['iam:PassRole'];
+
+/** The service principal a training role is passed to and trusted by. */
+export const SAGEMAKER_SERVICE_PRINCIPAL = 'sagemaker.amazonaws.com';
+
+/** What a training job's own role needs for CloudWatch Logs (log group `/aws/sagemaker/TrainingJobs`). */
+export const TRAINING_LOGS_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:DescribeLogStreams',
+  'logs:PutLogEvents',
+];
+
+/** What a training job's own role needs to publish its metrics (namespace-conditioned). */
+export const TRAINING_METRICS_ACTIONS = ['cloudwatch:PutMetricData'];
+
+/** The CloudWatch namespace and log group SageMaker training jobs write to. */
+export const TRAINING_JOBS_NAMESPACE = '/aws/sagemaker/TrainingJobs';
+
+/** ECR registry login; `GetAuthorizationToken` has no resource-level permissions. */
+export const ECR_AUTH_ACTIONS = ['ecr:GetAuthorizationToken'];
+
+/** ECR image pull. */
+export const ECR_PULL_ACTIONS = [
+  'ecr:BatchCheckLayerAvailability',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+];
