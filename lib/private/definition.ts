@@ -60,6 +60,7 @@ export const STATE_NAMES = {
   continueAsNew: 'ContinueAsNew',
   continued: 'Continued',
   waitForChange: 'WaitForChange',
+  backoff: 'Backoff',
 } as const;
 
 /** Which handler each Lambda Task state invokes. */
@@ -241,7 +242,11 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       payload: sfn.TaskInput.fromObject({ runId: $.stringAt('$.runId'), ticks: $.numberAt('$.ticks') }),
       retryOnServiceExceptions: false,
       // Only what the loop needs (a field missing from the result would fail the state).
-      resultSelector: { 'status.$': '$.Payload.status', 'version.$': '$.Payload.version' },
+      resultSelector: {
+        'status.$': '$.Payload.status',
+        'version.$': '$.Payload.version',
+        'retryAfterSeconds.$': '$.Payload.retryAfterSeconds',
+      },
       resultPath: '$.tick',
     }),
   );
@@ -264,6 +269,7 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       ticks: $.mathAdd($.numberAt('$.ticks'), 1),
       status: $.stringAt('$.tick.status'),
       version: $.numberAt('$.tick.version'),
+      retryAfterSeconds: $.numberAt('$.tick.retryAfterSeconds'),
     },
   });
 
@@ -334,12 +340,21 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
   waitForChange.addCatch(tick, { errors: ['States.Timeout'], resultPath: $.DISCARD });
   waitForChange.next(tick);
 
+  // --- Backoff: jobs SageMaker throttled (or refused over a quota) are retried after a pause;
+  // no event would wake WaitForChange for a job that never started.
+  const backoff = new sfn.Wait(scope, STATE_NAMES.backoff, {
+    comment: 'Some decided jobs were throttled: tick again after the backoff Tick asked for.',
+    time: sfn.WaitTime.secondsPath('$.retryAfterSeconds'),
+  });
+  backoff.next(tick);
+
   const isDone = new sfn.Choice(scope, STATE_NAMES.done)
     .when(sfn.Condition.stringEquals('$.status', 'done'), finalize.next(succeeded))
     .when(
       sfn.Condition.numberGreaterThanEquals('$.ticks', options.ticksBeforeContinueAsNew),
       continueAsNew.next(continued),
     )
+    .when(sfn.Condition.numberGreaterThan('$.retryAfterSeconds', 0), backoff)
     .otherwise(waitForChange);
 
   tick.next(countTick).next(isDone);

@@ -66,6 +66,7 @@ describe('state machine definition', () => {
       ContinueAsNew: 'Task',
       Continued: 'Succeed',
       WaitForChange: 'Task',
+      Backoff: 'Wait',
     });
   });
 
@@ -116,7 +117,11 @@ describe('state machine definition', () => {
   test('Tick: {runId, ticks} in, only status and version kept; retries Lambda and transient errors', () => {
     expect(states.Tick).toMatchObject({
       Parameters: { FunctionName: fnArn('TickFunction'), Payload: { 'runId.$': '$.runId', 'ticks.$': '$.ticks' } },
-      ResultSelector: { 'status.$': '$.Payload.status', 'version.$': '$.Payload.version' },
+      ResultSelector: {
+        'status.$': '$.Payload.status',
+        'version.$': '$.Payload.version',
+        'retryAfterSeconds.$': '$.Payload.retryAfterSeconds',
+      },
       ResultPath: '$.tick',
       Retry: [
         LAMBDA_RETRY,
@@ -135,19 +140,22 @@ describe('state machine definition', () => {
         'ticks.$': 'States.MathAdd($.ticks, 1)',
         'status.$': '$.tick.status',
         'version.$': '$.tick.version',
+        'retryAfterSeconds.$': '$.tick.retryAfterSeconds',
       },
       Next: 'Done?',
     });
   });
 
-  test('Done?: done -> Finalize, too many ticks -> ContinueAsNew, else WaitForChange', () => {
+  test('Done?: done -> Finalize, too many ticks -> ContinueAsNew, throttled starts -> Backoff, else WaitForChange', () => {
     expect(states['Done?']).toMatchObject({
       Choices: [
         { Variable: '$.status', StringEquals: 'done', Next: 'Finalize' },
         { Variable: '$.ticks', NumericGreaterThanEquals: 500, Next: 'ContinueAsNew' },
+        { Variable: '$.retryAfterSeconds', NumericGreaterThan: 0, Next: 'Backoff' },
       ],
       Default: 'WaitForChange',
     });
+    expect(states.Backoff).toMatchObject({ Type: 'Wait', SecondsPath: '$.retryAfterSeconds', Next: 'Tick' });
   });
 
   test('WaitForChange: task token payload, poll-interval timeout, States.Timeout -> Tick, result discarded', () => {
@@ -280,7 +288,7 @@ describe('synthesizeDefinitionForLocal', () => {
             Tick: (input) => {
               tick += 1;
               calls.push(`Tick ${JSON.stringify(input)}`);
-              return { Payload: { runId: 'run-1', status: tick < 3 ? 'running' : 'done', version: tick, ticks: tick } };
+              return { Payload: { runId: 'run-1', status: tick < 3 ? 'running' : 'done', version: tick, ticks: tick, retryAfterSeconds: 0 } };
             },
             WaitForChange: (input) => {
               calls.push(`WaitForChange ${JSON.stringify(input)}`);
@@ -323,7 +331,7 @@ describe('synthesizeDefinitionForLocal', () => {
         context: context as never,
         overrides: {
           taskResourceLocalHandlers: {
-            Tick: () => ({ Payload: { runId: 'run-7', status: 'running', version: 9, ticks: 1 } }),
+            Tick: () => ({ Payload: { runId: 'run-7', status: 'running', version: 9, ticks: 1, retryAfterSeconds: 0 } }),
             WaitForChange: () => ({}),
             ContinueAsNew: (input) => {
               started = input;
@@ -339,6 +347,7 @@ describe('synthesizeDefinitionForLocal', () => {
       ticks: 2,
       status: 'running',
       version: 9,
+      retryAfterSeconds: 0,
       continuedAs: { executionArn: 'arn:next' },
     });
     expect(started).toEqual({

@@ -1,0 +1,97 @@
+/**
+ * Where local mode keeps a run on disk, and how to open its results again.
+ *
+ * ```
+ * .hpo/                      (under the working directory; HPO_HOME overrides)
+ *   runs/<run>/
+ *     run.json               what started the run: input path, started at, pid
+ *     dynamodb/              dynalite's on-disk store (the results table)
+ *     jobs/<job>/            each training job's folders; output/log.txt is its log
+ *     s3/<bucket>/...        the local stand-in for S3 (checkpoints, outputs)
+ *     report.html            written by `hpo report`
+ * ```
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createRunStoreDocumentClient, DynamoDbRunStore } from '../lambda/adapters/aws/dynamodb-run-store';
+import { createTable, startDynamoDb } from './dynamodb/dynalite';
+
+/** The results table's name in local mode. */
+export const LOCAL_TABLE_NAME = 'hpo-results';
+/** Job-name prefix of local mode (the deployed construct derives its own). */
+export const LOCAL_JOB_NAME_PREFIX = 'hpo';
+/** The bucket name local mode pretends to use (a folder under the run's `s3/`). */
+export const LOCAL_BUCKET_NAME = 'hpo-local';
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '000000000000';
+
+/** The `.hpo` folder: `$HPO_HOME`, else `<cwd>/.hpo`. */
+export function hpoHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(cwd, env.HPO_HOME ?? '.hpo');
+}
+
+export interface RunPaths {
+  readonly root: string;
+  readonly meta: string;
+  readonly dynamodb: string;
+  readonly jobs: string;
+  readonly s3: string;
+  readonly report: string;
+}
+
+export function runPaths(home: string, runName: string): RunPaths {
+  const root = join(home, 'runs', runName);
+  return {
+    root,
+    meta: join(root, 'run.json'),
+    dynamodb: join(root, 'dynamodb'),
+    jobs: join(root, 'jobs'),
+    s3: join(root, 's3'),
+    report: join(root, 'report.html'),
+  };
+}
+
+/** Names of the runs kept under `home`, sorted. */
+export function listLocalRuns(home: string): string[] {
+  const dir = join(home, 'runs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'dynamodb')))
+    .map((d) => d.name)
+    .sort();
+}
+
+export interface OpenedLocalStore {
+  readonly store: DynamoDbRunStore;
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Open a local run's results (dynalite on its on-disk store) through the same DynamoDB
+ * adapter the deployed tuner uses. Creates the table when it does not exist yet.
+ */
+export async function openLocalStore(dynamodbPath: string): Promise<OpenedLocalStore> {
+  const db = await startDynamoDb({ path: dynamodbPath });
+  try {
+    await createTable(db.endpoint, LOCAL_TABLE_NAME);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const store = new DynamoDbRunStore({ tableName: LOCAL_TABLE_NAME, client: createRunStoreDocumentClient(client) });
+  return {
+    store,
+    endpoint: db.endpoint,
+    close: async () => {
+      client.destroy();
+      await db.close();
+    },
+  };
+}
