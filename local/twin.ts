@@ -109,7 +109,7 @@ const ENV_KEYS = [
   'RECONCILE_AFTER_SECONDS',
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_LOG_LEVEL',
-  'AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE',
+  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
 export class LocalTwin {
@@ -195,7 +195,7 @@ export class LocalTwin {
       RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds ?? 60),
       POWERTOOLS_SERVICE_NAME: 'hpo-tuner',
       POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
-      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
     // Task states -> the real handlers, loaded after the environment is set (as in Lambda).
@@ -233,6 +233,25 @@ export class LocalTwin {
       stateMachineArn: this.stateMachineArn,
       input: JSON.stringify(input),
       ...(options.executionName === undefined && runName === '' ? {} : { name: options.executionName ?? runName }),
+    });
+    return { executionArn };
+  }
+
+  /**
+   * Continue a recorded run in a new execution (the state machine's continue-as-new path),
+   * e.g. after the process that ran it was killed. `input` supplies the run's LocalConfig.
+   */
+  continueRun(
+    input: TuningInput | Record<string, unknown>,
+    options: StartRunOptions & { readonly generation: number },
+  ): { executionArn: string } {
+    const record = input as Record<string, unknown>;
+    const runName = String(record.HyperParameterTuningJobName ?? '');
+    this.prepareLocalRun(runName, record, options.baseDir);
+    const { executionArn } = this.sfn.startExecution({
+      stateMachineArn: this.stateMachineArn,
+      input: JSON.stringify({ ContinueRun: { RunId: runName, Generation: options.generation } }),
+      name: options.executionName ?? `${runName}-g${options.generation}`,
     });
     return { executionArn };
   }
