@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planHelp, runPlan } from './commands/plan';
+import { reportHelp, runReport } from './commands/report';
 import { runValidate, validateHelp } from './commands/validate';
 import { CliError, type CliIo } from './io';
 
@@ -24,6 +25,7 @@ export interface Command {
 export const COMMANDS: Readonly<Record<string, Command>> = {
   validate: { summary: 'check a tuning input and print every problem', help: validateHelp, run: runValidate },
   plan: { summary: 'show the brackets, rungs, jobs and cost a tuning input leads to', help: planHelp, run: runPlan },
+  report: { summary: 'write a self-contained HTML report of a run', help: reportHelp, run: runReport },
 };
 
 function version(): string {
