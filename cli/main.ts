@@ -6,8 +6,13 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { localHelp, runLocal } from './commands/local';
 import { planHelp, runPlan } from './commands/plan';
 import { reportHelp, runReport } from './commands/report';
+import { resultsHelp, runResults } from './commands/results';
+import { runStart, startHelp } from './commands/start';
+import { runStatus, statusHelp } from './commands/status';
+import { runStop, stopHelp } from './commands/stop';
 import { runValidate, validateHelp } from './commands/validate';
 import { CliError, type CliIo } from './io';
 
@@ -24,8 +29,13 @@ export interface Command {
 /** The commands `hpo` knows, by name. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
   validate: { summary: 'check a tuning input and print every problem', help: validateHelp, run: runValidate },
+  local: { summary: 'run a tuning input on this machine (the deployed code against a local twin of AWS)', help: localHelp, run: runLocal },
   plan: { summary: 'show the brackets, rungs, jobs and cost a tuning input leads to', help: planHelp, run: runPlan },
+  results: { summary: 'the leaderboard (or the job table) of a run, as a table, JSON or CSV', help: resultsHelp, run: runResults },
+  status: { summary: "a run's progress, or the list of runs", help: statusHelp, run: runStatus },
   report: { summary: 'write a self-contained HTML report of a run', help: reportHelp, run: runReport },
+  start: { summary: 'validate a tuning input, then start it on a deployed tuner', help: startHelp, run: runStart },
+  stop: { summary: 'stop a run on a deployed tuner (its training jobs are stopped too)', help: stopHelp, run: runStop },
 };
 
 function version(): string {

@@ -10,6 +10,7 @@ import { initRun } from '../../lambda/core/orchestrator/init';
 import { recordJobEvent } from '../../lambda/core/orchestrator/job-event';
 import { tick, type OrchestratorDeps, type TickResult } from '../../lambda/core/orchestrator/tick';
 import type { TaskWaker } from '../../lambda/core/orchestrator/waker';
+import type { RunStore } from '../../lambda/core/orchestrator/records';
 
 export class NoopWaker implements TaskWaker {
   readonly woken: string[] = [];
@@ -19,17 +20,28 @@ export class NoopWaker implements TaskWaker {
   }
 }
 
-export interface World {
-  readonly store: InMemoryRunStore;
+export interface World<S extends RunStore = InMemoryRunStore> {
+  readonly store: S;
   readonly backend: SimulatedBackend;
-  readonly deps: OrchestratorDeps & { waker: NoopWaker };
+  readonly deps: OrchestratorDeps & { store: S; waker: NoopWaker };
   readonly clock: { ms: number };
   readonly runId: string;
 }
 
-export async function createWorld(input: TuningInput, objective: Objective): Promise<World> {
-  const clock = { ms: Date.parse('2026-01-01T00:00:00Z') };
-  const store = new InMemoryRunStore();
+/** Options of {@link createWorld}. */
+export interface WorldOptions<S extends RunStore> {
+  /** The store to record into (e.g. a dynalite-backed `DynamoDbRunStore`). @default - a new InMemoryRunStore */
+  readonly store?: S;
+  /** Virtual time at which the run is created. @default 2026-01-01T00:00:00Z */
+  readonly start?: string;
+}
+
+/** A tuner in virtual time, with its run created (Init done), ready for `runToEnd`. */
+export async function createWorld(input: TuningInput, objective: Objective): Promise<World>;
+export async function createWorld<S extends RunStore>(input: TuningInput, objective: Objective, options: WorldOptions<S> & { store: S }): Promise<World<S>>;
+export async function createWorld(input: TuningInput, objective: Objective, options: WorldOptions<RunStore> = {}): Promise<World<RunStore>> {
+  const clock = { ms: Date.parse(options.start ?? '2026-01-01T00:00:00Z') };
+  const store = options.store ?? new InMemoryRunStore();
   const backend = new SimulatedBackend({ objective, clock: () => clock.ms });
   const deps = {
     store,
@@ -52,14 +64,14 @@ export async function createWorld(input: TuningInput, objective: Objective): Pro
 }
 
 /** Deliver the events of every job that has ended by now (virtual time). */
-export async function deliverEvents(world: World): Promise<number> {
+export async function deliverEvents(world: World<RunStore>): Promise<number> {
   const ended = world.backend.endedJobs();
   for (const name of ended) await recordJobEvent(world.deps, name);
   return ended.length;
 }
 
 /** Drive the run until Tick says done; returns every tick result. */
-export async function runToEnd(world: World, maxTicks = 10_000): Promise<TickResult[]> {
+export async function runToEnd(world: World<RunStore>, maxTicks = 10_000): Promise<TickResult[]> {
   const results: TickResult[] = [];
   for (let i = 0; i < maxTicks; i++) {
     const result = await tick(world.deps, world.runId);

@@ -1,0 +1,43 @@
+/**
+ * Text renderers of the CLI: the leaderboard, the jobs table, the live progress block and
+ * job log lines of `hpo local`, and the helpers they share. Pure, no dependencies beyond Node.
+ */
+export { colorEnabled, stripAnsi, style, truncate, visibleLength, type Style } from './ansi';
+export {
+  csvField,
+  formatClock,
+  formatDateTime,
+  formatDuration,
+  formatHyperParameter,
+  formatObjective,
+  layoutTable,
+  plural,
+  toCsv,
+  type Align,
+  type Column,
+} from './format';
+export { describeJobChange } from './job-log';
+export {
+  describeBest,
+  isMultiFidelity,
+  leaderboardHeader,
+  milestoneReached,
+  rankTrials,
+  renderJobsTable,
+  renderLeaderboard,
+  rungText,
+  sortJobs,
+  tunableNames,
+  type RankedTrial,
+} from './leaderboard';
+export { LiveDisplay, type LiveDisplayOptions } from './live';
+export {
+  budgetLeft,
+  colorStatus,
+  inFlight,
+  MAX_PROGRESS_LINES,
+  renderProgress,
+  runElapsedSeconds,
+  type ProgressOptions,
+  type ProgressView,
+} from './progress';

@@ -1,0 +1,124 @@
+/**
+ * `hpo local` as a user runs it: the real CLI process (bin/hpo.js), the local twin, real
+ * training processes. Non-TTY output, so the plain log lines are what we read.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openLocalStore, runPaths } from '../../local/workspace';
+import { tuningInput } from '../helpers/inputs';
+
+const ROOT = resolve(__dirname, '../..');
+const TRAIN_SCRIPT = resolve(ROOT, 'test/fixtures/train-scripts/train.js');
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startHpo(args: string[], home: string): { child: ChildProcess; done: Promise<Finished>; output: () => string } {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/hpo.js'), ...args], {
+    cwd: home,
+    env: { ...process.env, HPO_HOME: join(home, '.hpo'), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Finished>((resolveDone) => child.on('close', (code) => resolveDone({ code, stdout, stderr })));
+  return { child, done, output: () => stdout + stderr };
+}
+
+function writeInput(home: string, name: string, options: Parameters<typeof tuningInput>[0], staticHps: Record<string, string> = {}): string {
+  const input = tuningInput({ name, ...options }) as unknown as Record<string, unknown>;
+  (input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters = staticHps;
+  input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };
+  const file = join(home, `${name}.json`);
+  writeFileSync(file, JSON.stringify(input, null, 2));
+  return file;
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let home: string;
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'hpo-local-cli-'));
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+describe('hpo local', () => {
+  it('runs a Hyperband input to the end, prints the leaderboard and keeps the results on disk', async () => {
+    // Prepare
+    const file = writeInput(home, 'cli-hb', { strategy: 'Hyperband', mode: 'Synchronous', maxJobs: 13, maxParallel: 3, minResource: 1, maxResource: 9 });
+    // Act
+    const { done } = startHpo(['local', file], home);
+    const result = await done;
+    // Assess
+    expect(result.stderr).not.toMatch(/this is a bug/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^run cli-hb: Completed, Hyperband, maximize accuracy; best accuracy 0\.\d+ \(trial \d+ at epochs 9\)$/m);
+    expect(result.stdout).toMatch(/^rank\s+trial\s+accuracy\s+epochs\s+status/m);
+    expect(result.stdout).toContain('run cli-hb completed: budget used: 13 of 13 training jobs started');
+    expect(result.stdout.match(/ completed hpo-cli-hb-\d{4}-r\d+ /g)).toHaveLength(13);
+    const opened = await openLocalStore(runPaths(join(home, '.hpo'), 'cli-hb').dynamodb);
+    try {
+      const jobs = await opened.store.listJobs('cli-hb');
+      expect(jobs).toHaveLength(13);
+      expect(jobs.every((j) => j.status === 'Completed')).toBe(true);
+      expect((await opened.store.getRun('cli-hb'))?.status).toBe('Completed');
+    } finally {
+      await opened.close();
+    }
+    const log = readFileSync(join(runPaths(join(home, '.hpo'), 'cli-hb').jobs, 'hpo-cli-hb-0000-r1', 'output', 'log.txt'), 'utf8');
+    expect(log).toMatch(/^epoch=1 /m);
+  }, 90_000);
+
+  it('says so when the run name is taken, instead of mixing results', async () => {
+    const file = writeInput(home, 'cli-hb', { strategy: 'Random', maxJobs: 1, maxParallel: 1 });
+    const { done } = startHpo(['local', file], home);
+    const result = await done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: run 'cli-hb' already exists in \.hpo\/runs\/cli-hb \(status Completed, 13 training jobs\)\. Start a new one with --name <new-name>/m);
+  }, 60_000);
+
+  it('Ctrl-C stops the running training processes, records them as stopped and keeps every result', async () => {
+    // Prepare: slow jobs (2 s per epoch), so they are running when we interrupt
+    const file = writeInput(home, 'cli-interrupt', { strategy: 'Random', maxJobs: 8, maxParallel: 2 }, { sleep_ms: '2000' });
+    const run = startHpo(['local', file], home);
+    await until(() => (run.output().match(/ started hpo-cli-interrupt-/g) ?? []).length >= 2, 60_000, 'two running jobs');
+    // Act
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    // Assess
+    expect(result.code).toBe(130);
+    expect(result.stderr).toContain('run cli-interrupt stopped: every result so far is kept');
+    const opened = await openLocalStore(runPaths(join(home, '.hpo'), 'cli-interrupt').dynamodb);
+    try {
+      const jobs = await opened.store.listJobs('cli-interrupt');
+      expect(jobs.length).toBeGreaterThanOrEqual(2);
+      expect(jobs.filter((j) => j.status !== 'Stopped' && j.status !== 'Completed')).toEqual([]);
+      expect(jobs.some((j) => j.status === 'Stopped')).toBe(true);
+      expect((await opened.store.getRun('cli-interrupt'))?.status).toBe('Stopped');
+    } finally {
+      await opened.close();
+    }
+  }, 90_000);
+
+  it('refuses an input without LocalConfig.Command, before starting anything', async () => {
+    const input = tuningInput({ name: 'cli-nolocal' });
+    const file = join(home, 'nolocal.json');
+    writeFileSync(file, JSON.stringify(input));
+    const result = await startHpo(['local', file], home).done;
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('local mode needs LocalConfig.Command');
+  }, 30_000);
+});
