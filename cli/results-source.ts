@@ -3,7 +3,6 @@
  * (local mode, `.hpo/runs/<run>/dynamodb`) or a deployed tuner's results table.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../lambda/adapters/aws/dynamodb-run-store';
@@ -18,6 +17,7 @@ import type {
   StoreTokenResult,
   TrialRecord,
 } from '../lambda/core/orchestrator/records';
+import { isStoreLocked } from '../local/dynamodb/dynalite';
 import { hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, listLocalRuns, openLocalStore, runPaths } from '../local/workspace';
 import { CliError } from './io';
 
@@ -134,7 +134,7 @@ interface OpenedStore {
  * the running twin's DynamoDB endpoint (`dynamodbEndpoint`), that endpoint is read instead.
  */
 async function openLocalRun(dynamodbPath: string, metaPath: string, run: string): Promise<OpenedStore> {
-  if (await isLocked(dynamodbPath)) {
+  if (await isStoreLocked(dynamodbPath)) {
     const endpoint = liveEndpoint(metaPath);
     if (endpoint === undefined) {
       throw new CliError(
@@ -157,36 +157,6 @@ function liveEndpoint(metaPath: string): string | undefined {
       : undefined;
   } catch {
     return undefined;
-  }
-}
-
-interface LevelLike {
-  open(): Promise<void>;
-  close(): Promise<void>;
-}
-type LevelConstructor = new (location: string) => LevelLike;
-
-/**
- * Whether the LevelDB under `path` is locked by another process (or another store in this
- * one). Opens it with the `level` package dynalite itself uses; when that cannot be loaded,
- * says "not locked" and leaves the outcome to dynalite.
- */
-async function isLocked(path: string): Promise<boolean> {
-  let Level: LevelConstructor;
-  try {
-    const fromDynalite = createRequire(require.resolve('dynalite'));
-    Level = (fromDynalite('level') as { Level: LevelConstructor }).Level;
-  } catch {
-    return false;
-  }
-  const db = new Level(path);
-  try {
-    await db.open();
-    await db.close();
-    return false;
-  } catch (error) {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    return cause?.code === 'LEVEL_LOCKED';
   }
 }
 

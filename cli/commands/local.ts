@@ -4,11 +4,12 @@
  * under `.hpo/runs/<run>/` for `hpo results`, `hpo status` and `hpo report`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
 import { formatProblems, parseTuningInput } from '../../lambda/core/input';
 import type { JobRecord, RunRecord, RunStore, TrialRecord } from '../../lambda/core/orchestrator/records';
+import { isStoreLocked } from '../../local/dynamodb/dynalite';
 import type { LocalTwin } from '../../local/twin';
 import { hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, openLocalStore, runPaths } from '../../local/workspace';
 import { CliError, type CliIo } from '../io';
@@ -159,6 +160,9 @@ function hasScriptModeProgram(input: Record<string, unknown>): boolean {
 }
 
 async function withStore<T>(dynamodbPath: string, use: (store: RunStore) => Promise<T>): Promise<T> {
+  if (await isStoreLocked(dynamodbPath)) {
+    throw new CliError(`run '${basename(dirname(dynamodbPath))}' is being run by another hpo local process right now: follow it there, or use --name <new-name>`);
+  }
   const opened = await openLocalStore(dynamodbPath);
   try {
     return await use(opened.store);

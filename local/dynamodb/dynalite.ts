@@ -22,6 +22,7 @@
  * Options: `createTableMs`, `deleteTableMs`, `updateTableMs` (each 500 ms by default, set to 0
  * here so tables are ACTIVE at once), `maxItemSizeKb` (400), `path` (LevelDB folder).
  */
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import {
@@ -56,6 +57,9 @@ export interface LocalDynamoDb {
  * Table creation, update and deletion take no time (`createTableMs` etc. are 0).
  */
 export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise<LocalDynamoDb> {
+  // dynalite would crash on its first request (an uncaught error) if another process holds the
+  // on-disk store: refuse up front with an error the caller can explain.
+  if (options.path !== undefined && (await isStoreLocked(options.path))) throw new StoreLockedError(options.path);
   const server = dynalite({
     path: options.path,
     createTableMs: 0,
@@ -160,5 +164,43 @@ export async function createTable(
     }
   } finally {
     client.destroy();
+  }
+}
+
+/** The on-disk store is held by another process (LevelDB's lock). */
+export class StoreLockedError extends Error {
+  constructor(readonly path: string) {
+    super(`the results store ${path} is open in another process`);
+    this.name = 'StoreLockedError';
+  }
+}
+
+interface LevelLike {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+type LevelConstructor = new (location: string) => LevelLike;
+
+/**
+ * Whether the LevelDB under `path` is locked by another process (or another store in this
+ * one). Opens it with the `level` package dynalite itself uses; when that cannot be loaded,
+ * says "not locked" and leaves the outcome to dynalite.
+ */
+export async function isStoreLocked(path: string): Promise<boolean> {
+  let Level: LevelConstructor;
+  try {
+    const fromDynalite = createRequire(require.resolve('dynalite'));
+    Level = (fromDynalite('level') as { Level: LevelConstructor }).Level;
+  } catch {
+    return false;
+  }
+  const db = new Level(path);
+  try {
+    await db.open();
+    await db.close();
+    return false;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    return cause?.code === 'LEVEL_LOCKED';
   }
 }
