@@ -238,6 +238,15 @@ export class LocalTwin {
   }
 
   /**
+   * Tell the twin how a run started elsewhere (e.g. by `hpo start` through the Step Functions
+   * endpoint) runs its jobs locally: its `LocalConfig`, relative to `baseDir`.
+   */
+  registerLocalRun(input: TuningInput | Record<string, unknown>, baseDir: string): void {
+    const record = input as Record<string, unknown>;
+    this.prepareLocalRun(String(record.HyperParameterTuningJobName ?? ''), record, baseDir);
+  }
+
+  /**
    * Continue a recorded run in a new execution (the state machine's continue-as-new path),
    * e.g. after the process that ran it was killed. `input` supplies the run's LocalConfig.
    */
