@@ -8,8 +8,10 @@ module.exports = {
   },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   collectCoverageFrom: ['lambda/core/**/*.ts'],
+  // The pure core is held to a high bar (Powertools requires 100% of its packages; we start at 95).
   coverageThreshold: {
-    './lambda/core/': { lines: 90, branches: 80, functions: 90, statements: 90 },
+    './lambda/core/': { lines: 95, branches: 90, functions: 95, statements: 95 },
   },
+  coverageReporters: ['text-summary', 'lcov'],
   testTimeout: 30000,
 };
