@@ -14,6 +14,7 @@ import { runStart, startHelp } from './commands/start';
 import { runStatus, statusHelp } from './commands/status';
 import { runStop, stopHelp } from './commands/stop';
 import { runValidate, validateHelp } from './commands/validate';
+import { closestMatch } from '../lambda/core/input/suggest';
 import { CliError, type CliIo } from './io';
 
 /** One `hpo` command. */
@@ -77,7 +78,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<number> {
   }
   const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
-    io.stderr(`error: unknown command ${JSON.stringify(name)}; commands: ${Object.keys(COMMANDS).join(', ')}\n\n${usage()}`);
+    const guess = closestMatch(name, Object.keys(COMMANDS));
+    const hint = guess === undefined ? '' : ` (did you mean ${JSON.stringify(guess)}?)`;
+    io.stderr(`error: unknown command ${JSON.stringify(name)}${hint}; commands: ${Object.keys(COMMANDS).join(', ')}\n\n${usage()}`);
     return 2;
   }
   if (rest.includes('-h') || rest.includes('--help')) {

@@ -154,7 +154,7 @@ describe('hpo dispatcher', () => {
     const { code, out, err } = await run('valdate');
     expect(code).toBe(2);
     expect(out).toBe('');
-    expect(err).toMatch(/^error: unknown command "valdate"; commands: validate, plan\n/);
+    expect(err).toMatch(/^error: unknown command "valdate" \(did you mean "validate"\?\); commands: validate, local, plan, results, status, report, start, stop\n/);
     expect((await run()).code).toBe(2);
   });
 
