@@ -28,7 +28,7 @@ afterAll(async () => {
 async function newTable(): Promise<{ tableName: string; client: DynamoDBClient }> {
   const client = db.client();
   const tableName = `results-${++tables}`;
-  await createResultsTable(client, tableName);
+  await createResultsTable(db.endpoint, tableName);
   return { tableName, client };
 }
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openLocalStore, runPaths } from '../../local/workspace';
 import { tuningInput } from '../helpers/inputs';
+import { until } from '../helpers/until';
 
 const ROOT = resolve(__dirname, '../..');
 const TRAIN_SCRIPT = resolve(ROOT, 'test/fixtures/train-scripts/train.js');
@@ -41,13 +42,6 @@ function writeInput(home: string, name: string, options: Parameters<typeof tunin
   return file;
 }
 
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let home: string;
 beforeAll(() => {

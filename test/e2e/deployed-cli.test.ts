@@ -13,6 +13,7 @@ import { main } from '../../cli/main';
 import { LocalTwin } from '../../local/twin';
 import { LOCAL_TABLE_NAME } from '../../local/workspace';
 import { tuningInput } from '../helpers/inputs';
+import { until } from '../helpers/until';
 
 const TRAIN_SCRIPT = resolve(__dirname, '../fixtures/train-scripts/train.js');
 
@@ -32,13 +33,6 @@ function capture(cwd: string): CliIo & { out: () => string; err: () => string } 
   };
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'hpo-deployed-cli-'));

@@ -15,6 +15,7 @@ import { planRun } from '../../lambda/core/plan';
 import { LocalTwin } from '../../local/twin';
 import { LOCAL_TABLE_NAME } from '../../local/workspace';
 import { tuningInput, type InputOptions } from '../helpers/inputs';
+import { until } from '../helpers/until';
 
 const TRAIN_SCRIPT = resolve(__dirname, '../fixtures/train-scripts/train.js');
 
@@ -41,13 +42,6 @@ function jobLog(jobName: string): string {
   return readFileSync(join(workDir, 'jobs', jobName, 'output', 'log.txt'), 'utf8');
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'hpo-e2e-'));

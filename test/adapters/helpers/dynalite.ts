@@ -1,16 +1,9 @@
 /**
- * A minimal in-process dynalite for the adapter tests, with the results table's key schema.
- *
- * Kept apart from local/dynamodb (the local twin's own start-up) until the two are unified.
+ * dynalite for the adapter tests: the local twin's own launcher and results-table definition
+ * (local/dynamodb), plus clients with dummy credentials that are destroyed on close.
  */
-import { createRequire } from 'node:module';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-
-type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
-
-const dynalite = createRequire(__filename)('dynalite') as DynaliteFactory;
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTable, startDynamoDb } from '../../../local/dynamodb/dynalite';
 
 /** A running dynalite. */
 export interface TestDynamoDb {
@@ -23,18 +16,13 @@ export interface TestDynamoDb {
 
 /** Starts dynalite in memory on an ephemeral loopback port. */
 export async function startTestDynamoDb(): Promise<TestDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const db = await startDynamoDb();
   const clients: DynamoDBClient[] = [];
   return {
-    endpoint,
+    endpoint: db.endpoint,
     client() {
       const client = new DynamoDBClient({
-        endpoint,
+        endpoint: db.endpoint,
         region: 'us-east-1',
         credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       });
@@ -43,46 +31,12 @@ export async function startTestDynamoDb(): Promise<TestDynamoDb> {
     },
     async close() {
       for (const client of clients) client.destroy();
-      await new Promise<void>((resolve, reject) => {
-        server.close((err?: Error) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      });
+      await db.close();
     },
   };
 }
 
-/** Creates the results table (pk/sk, GSI gsi1 on gsi1pk/gsi1sk, projection ALL, on-demand). */
-export async function createResultsTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'gsi1pk', AttributeType: 'S' },
-        { AttributeName: 'gsi1sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'gsi1',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`table ${tableName} did not become active`);
+/** Creates the results table (the construct's key schema) and waits until it is active. */
+export async function createResultsTable(endpoint: string, tableName: string): Promise<void> {
+  await createTable(endpoint, tableName);
 }
