@@ -399,6 +399,10 @@ const trainingJobDefinition = obj(
 export const TUNING_INPUT: ObjectNode = obj(
   'The input of a tuning run: the request body of SageMaker\'s CreateHyperParameterTuningJob, extended.',
   {
+    $schema: str('The JSON Schema of this file, for editors (e.g. `./schema/tuning-input.schema.json`). Ignored by the tuner.', {
+      minLength: 1,
+      extension: 'Lets editors validate and complete the file against schema/tuning-input.schema.json.',
+    }),
     HyperParameterTuningJobName: jobName('The name of the run (1-32 characters); training job names are derived from it.'),
     HyperParameterTuningJobConfig: tuningJobConfig,
     TrainingJobDefinition: trainingJobDefinition,

@@ -234,3 +234,14 @@ describe('LocalConfig (our extension)', () => {
     ]);
   });
 });
+
+describe('$schema', () => {
+  it('accepts a $schema string for editors and ignores it', () => {
+    expect(validateTuningInput({ $schema: './schema/tuning-input.schema.json', ...baseInput() })).toEqual([]);
+  });
+
+  it('rejects a $schema that is not a string', () => {
+    const problems = validateTuningInput({ $schema: 7, ...baseInput() });
+    expect(problems.map((p) => p.path)).toEqual(['$["$schema"]']);
+  });
+});
