@@ -57,7 +57,7 @@ describe('unknown fields', () => {
   it('does not mistake Object.prototype members for fields', () => {
     const problems = validateTuningInput(JSON.parse(JSON.stringify(baseInput()).replace('{', '{"constructor": 1, "__proto__": 2, ')));
     expect(problems.map((p) => p.path)).toEqual(['$.constructor', '$.__proto__']);
-    expect(problems[0].message).toBe('unknown field "constructor" in the tuning input; known fields: ' + 'HyperParameterTuningJobName, HyperParameterTuningJobConfig, TrainingJobDefinition, TrainingJobDefinitions, WarmStartConfig, Tags, Autotune, LocalConfig');
+    expect(problems[0].message).toBe('unknown field "constructor" in the tuning input; known fields: ' + '$schema, HyperParameterTuningJobName, HyperParameterTuningJobConfig, TrainingJobDefinition, TrainingJobDefinitions, WarmStartConfig, Tags, Autotune, LocalConfig');
   });
 
   it('lists the known fields when nothing is close', () => {
