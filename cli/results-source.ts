@@ -74,6 +74,14 @@ export function chooseSource(options: { local: boolean; table?: string; cwd: str
   const home = hpoHome(options.cwd, options.env);
   const localHere = options.run === undefined ? listLocalRuns(home).length > 0 : hasLocalRun(options.cwd, options.env, options.run);
   if (localHere) return true;
+  const runs = listLocalRuns(home);
+  if (options.run !== undefined && runs.length > 0) {
+    // The user most likely mistyped a local run's name: say which exist, and the other way.
+    throw new CliError(
+      `no local run '${options.run}' in ${relative(options.cwd, home) || home}; local runs: ${runs.join(', ')}. ` +
+        'For a deployed tuner, pass --table <name> (the ResultsTableName output of the stack)',
+    );
+  }
   throw new CliError(TABLE_REQUIRED);
 }
 

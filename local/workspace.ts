@@ -11,7 +11,7 @@
  *     report.html            written by `hpo report`
  * ```
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../lambda/adapters/aws/dynamodb-run-store';
@@ -94,4 +94,29 @@ export async function openLocalStore(dynamodbPath: string): Promise<OpenedLocalS
       await db.close();
     },
   };
+}
+
+/** What `hpo local` wrote in a run's `run.json`, when it can be read. */
+export interface LocalRunMeta {
+  readonly input?: string;
+  readonly pid?: number;
+  readonly dynamodbEndpoint?: string;
+}
+
+export function readRunMeta(paths: RunPaths): LocalRunMeta | undefined {
+  try {
+    return JSON.parse(readFileSync(paths.meta, 'utf8')) as LocalRunMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid is alive on this machine. */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

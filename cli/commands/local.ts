@@ -255,7 +255,9 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     io.stderr('\nstopping: the running training jobs are being stopped; results are kept (Ctrl-C again to exit now)\n');
     twin.stopExecution(executionArn, 'interrupted (Ctrl-C in hpo local)');
   };
-  process.on('SIGINT', onSigint);
+  // Ctrl-C, and the signals a closing terminal or a process manager sends, stop the run cleanly.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSigint);
   const refresh = async (): Promise<View | undefined> => {
     const view = await readView(opened.store, runName);
     if (view === undefined) return undefined;
@@ -317,7 +319,7 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     io.stdout(`run ${runName} ${String(outcome.HyperParameterTuningJobStatus ?? 'finished').toLowerCase()}${outcome.StatusReason ? `: ${outcome.StatusReason}` : ''}\n`);
     return outcome.HyperParameterTuningJobStatus === 'Failed' ? 1 : 0;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    for (const signal of signals) process.removeListener(signal, onSigint);
     await opened.close();
   }
 }

@@ -20,6 +20,7 @@ import { isMultiFidelity } from '../render/leaderboard';
 import { secondsBetween } from '../render/format';
 import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag } from '../results-source';
 import { loadRunOrExplain } from './results';
+import { hpoHome, isProcessAlive, readRunMeta, runPaths } from '../../local/workspace';
 
 /** Help text of `hpo status`. */
 export const statusHelp = `usage: hpo status [<run>] [--local | --table <name>] [--limit <n>]
@@ -121,6 +122,15 @@ export async function runStatus(args: string[], io: CliIo): Promise<number> {
       const run = await loadRunOrExplain(source, runId);
       const jobs = await source.store.listJobs(runId);
       io.stdout(`${runLines(run, jobs, source.where, new Date()).join('\n')}\n`);
+      if (local && (run.status === 'Running' || run.status === 'Stopping')) {
+        const meta = readRunMeta(runPaths(hpoHome(io.cwd, env), runId));
+        if (meta?.pid !== undefined && !isProcessAlive(meta.pid)) {
+          io.stdout(
+            `note: the hpo local process that ran it (pid ${meta.pid}) ended without a clean stop; ` +
+              `continue the run with: npx hpo local ${meta.input ?? '<tuning.json>'} --resume\n`,
+          );
+        }
+      }
       return 0;
     }
     const runs = await source.store.listRuns(limit);

@@ -169,10 +169,12 @@ describe('hpo results (real dynalite store filled by a simulated run)', () => {
     expect(err).toBe("error: no local run 'nope' in .hpo; local runs: max-run, min-run\n");
   });
 
-  it('a run that is not local needs --table', async () => {
+  it('a run that is not local names the local runs and says a deployed tuner needs --table', async () => {
     const { code, err } = await results(['elsewhere']);
     expect(code).toBe(2);
-    expect(err).toBe(`error: ${TABLE_REQUIRED}\n`);
+    expect(err).toBe(
+      "error: no local run 'elsewhere' in .hpo; local runs: max-run, min-run. For a deployed tuner, pass --table <name> (the ResultsTableName output of the stack)\n",
+    );
     expect(TABLE_REQUIRED).toBe('--table <name> is required for a deployed tuner (the ResultsTableName output of the stack), or use --local');
   });
 

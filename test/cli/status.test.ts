@@ -96,3 +96,34 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
     }
   });
 });
+
+describe('hpo status on a local run whose process was killed', () => {
+  const ws = tempWorkspace();
+  const savedHome = process.env.HPO_HOME;
+
+  beforeAll(async () => {
+    delete process.env.HPO_HOME;
+    // A run that still says Running (as after a SIGKILL), whose run.json names a process that is gone.
+    await recordLocalRun(ws.cwd, { name: 'base', objectiveType: 'Maximize' });
+    const base = await openLocalStore(runPaths(hpoHome(ws.cwd), 'base').dynamodb);
+    const snapshot = await base.store.loadSnapshot('base');
+    await base.close();
+    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd), 'killed').dynamodb);
+    const { endedAt: _endedAt, statusReason: _reason, ...running } = snapshot.run;
+    await opened.store.createRun({ ...running, runId: 'killed', status: 'Running' }, { ...snapshot.scheduler, trials: {} });
+    await opened.close();
+    writeFileSync(runPaths(hpoHome(ws.cwd), 'killed').meta, JSON.stringify({ input: 'tuning.json', pid: 2 ** 22 + 12345 }));
+  });
+  afterAll(() => {
+    if (savedHome !== undefined) process.env.HPO_HOME = savedHome;
+    ws.cleanup();
+  });
+
+  it('says the process ended and how to continue the run', async () => {
+    const io = captureIo(ws.cwd);
+    expect(await runCommand(runStatus, ['killed'], io)).toBe(0);
+    expect(io.out).toContain(
+      `note: the hpo local process that ran it (pid ${2 ** 22 + 12345}) ended without a clean stop; continue the run with: npx hpo local tuning.json --resume\n`,
+    );
+  });
+});
