@@ -107,6 +107,36 @@ describe('hpo local', () => {
     }
   }, 90_000);
 
+  it('--resume continues a run whose process was killed, with every job it had started kept', async () => {
+    // Prepare: kill hpo local (SIGKILL: no clean stop) while its first jobs run
+    const file = writeInput(home, 'cli-resume', { strategy: 'Random', maxJobs: 5, maxParallel: 2 }, { sleep_ms: '300' });
+    const first = startHpo(['local', file], home);
+    await until(() => (first.output().match(/ started hpo-cli-resume-/g) ?? []).length >= 2, 60_000, 'two running jobs');
+    first.child.kill('SIGKILL');
+    await first.done;
+    // Act
+    const again = await startHpo(['local', file], home).done;
+    const resumed = await startHpo(['local', file, '--resume'], home).done;
+    // Assess
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("run 'cli-resume' already exists");
+    expect(resumed.stderr).not.toMatch(/this is a bug/);
+    expect(resumed.code).toBe(0);
+    const opened = await openLocalStore(runPaths(join(home, '.hpo'), 'cli-resume').dynamodb);
+    try {
+      const run = await opened.store.getRun('cli-resume');
+      const jobs = await opened.store.listJobs('cli-resume');
+      expect(run?.status).toBe('Completed');
+      expect(jobs).toHaveLength(5);
+      const interrupted = jobs.filter((j) => j.failureReason === 'interrupted: the hpo local process that ran it ended');
+      expect(interrupted.length).toBeGreaterThanOrEqual(1);
+      expect(interrupted.every((j) => j.status === 'Stopped')).toBe(true);
+      expect(jobs.filter((j) => j.status === 'Completed').length).toBe(5 - interrupted.length);
+    } finally {
+      await opened.close();
+    }
+  }, 120_000);
+
   it('refuses an input without LocalConfig.Command, before starting anything', async () => {
     const input = tuningInput({ name: 'cli-nolocal' });
     const file = join(home, 'nolocal.json');
