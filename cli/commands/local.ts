@@ -265,6 +265,11 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     for (const job of view.jobs) {
       const before = seen.get(job.jobName);
       if (before === undefined || before.status !== job.status) {
+        // A job that started and ended between two refreshes still gets its "started" line.
+        if ((before === undefined || before.status === 'Pending') && job.status !== 'Pending' && job.status !== 'InProgress') {
+          const started = describeJobChange(before, { ...job, status: 'InProgress' }, view.run);
+          if (started !== undefined) lines.push(started);
+        }
         const line = describeJobChange(before, job, view.run);
         if (line !== undefined) lines.push(line);
       }

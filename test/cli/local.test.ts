@@ -63,6 +63,7 @@ describe('hpo local', () => {
     expect(result.stdout).toMatch(/^rank\s+trial\s+accuracy\s+epochs\s+status/m);
     expect(result.stdout).toContain('run cli-hb completed: budget used: 13 of 13 training jobs started');
     expect(result.stdout.match(/ completed hpo-cli-hb-\d{4}-r\d+ /g)).toHaveLength(13);
+    expect(result.stdout.match(/ started hpo-cli-hb-\d{4}-r\d+ /g)).toHaveLength(13);
     const opened = await openLocalStore(runPaths(join(home, '.hpo'), 'cli-hb').dynamodb);
     try {
       const jobs = await opened.store.listJobs('cli-hb');
