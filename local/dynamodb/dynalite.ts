@@ -23,8 +23,8 @@
  * here so tables are ACTIVE at once), `maxItemSizeKb` (400), `path` (LevelDB folder).
  */
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
+import { listenOnLoopback } from '../loopback';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -66,27 +66,9 @@ export async function startDynamoDb(options: StartDynamoDbOptions = {}): Promise
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close(): Promise<void> {
-      closed ??= new Promise<void>((resolve, reject) => {
-        // dynalite's close stops the HTTP server, then closes LevelDB. Idle keep-alive
-        // sockets from SDK clients would hold `close` open: drop them first.
-        server.close((err?: Error) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      });
-      return closed;
-    },
-  };
+  // dynalite's close stops the HTTP server, then closes LevelDB: let requests in flight
+  // finish, drop only idle keep-alive sockets (they would hold `close` open).
+  return listenOnLoopback(server, 0, 'idle');
 }
 
 /**

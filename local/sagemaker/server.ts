@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 import { SageMakerEmulator, type SageMakerEmulatorOptions } from './emulator';
 import { CONTENT_TYPE, errorResponse, ServiceError, TARGET_PREFIX, toWire, type WireValue } from './protocol';
 
@@ -89,19 +89,14 @@ export async function startSageMakerEmulator(options: StartSageMakerEmulatorOpti
   const emulator = new SageMakerEmulator(options);
   const server: Server = createServer((req, res) => void handleHttp(emulator, req, res));
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOnLoopback(server, options.port ?? 0);
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: listening.endpoint,
     emulator,
     close: () => {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
+        const stopped = listening.close();
         await emulator.close();
         await stopped;
       })();

@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 import { SfnServiceError } from './errors';
 import type { ExecutionDescription, ExecutionStatus } from './events';
 import type { LocalStepFunctions } from './runner';
@@ -172,23 +172,5 @@ async function handle(local: LocalStepFunctions, req: IncomingMessage, res: Serv
 /** Starts the endpoint on 127.0.0.1, on an ephemeral port. */
 export async function startSfnEndpoint(local: LocalStepFunctions): Promise<SfnEndpoint> {
   const server = createServer((req, res) => void handle(local, req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close(): Promise<void> {
-      closed ??= new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
-      return closed;
-    },
-  };
+  return listenOnLoopback(server);
 }
