@@ -462,27 +462,24 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async listJobs(runId: string): Promise<JobRecord[]> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': runPk(runId), ':prefix': JOB_SK_PREFIX },
-      ExpressionAttributeNames: { '#data': 'data' },
-      ProjectionExpression: '#data',
-      ConsistentRead: true,
-    });
-    return items.map((item) => parseJson(item.data, 'job data') as JobRecord);
+    return (await this.queryRecords(runId, JOB_SK_PREFIX, 'job data')) as JobRecord[];
   }
 
   async listTrials(runId: string): Promise<TrialRecord[]> {
+    return (await this.queryRecords(runId, TRIAL_SK_PREFIX, 'trial data')) as TrialRecord[];
+  }
+
+  /** The `data` of every item of a run whose sort key starts with `prefix` (strongly consistent). */
+  private async queryRecords(runId: string, prefix: string, what: string): Promise<unknown[]> {
     const items = await this.queryAll({
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': runPk(runId), ':prefix': TRIAL_SK_PREFIX },
+      ExpressionAttributeValues: { ':pk': runPk(runId), ':prefix': prefix },
       ExpressionAttributeNames: { '#data': 'data' },
       ProjectionExpression: '#data',
       ConsistentRead: true,
     });
-    return items.map((item) => parseJson(item.data, 'trial data') as TrialRecord);
+    return items.map((item) => parseJson(item.data, what));
   }
 
   /** Eventually consistent on DynamoDB (a GSI query). */
