@@ -287,4 +287,9 @@ export interface TuningSpec {
   readonly seed?: number;
   readonly staticHyperParameters: Readonly<Record<string, string>>;
   readonly completion: CompletionCriteria;
+  /**
+   * AMT `WarmStartConfig`: runs of this tuner whose results seed the sampler's history (what
+   * TPE learns from). Random, Sobol and Grid do not learn from history and ignore them.
+   */
+  readonly warmStartParents?: readonly string[];
 }

@@ -222,6 +222,8 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
     }),
   );
   init.addCatch(runAlreadyExists, { errors: [ERROR_NAMES.runAlreadyExists] });
+  // Only Init can see the results table: a WarmStartConfig parent that does not exist.
+  init.addCatch(invalidInput, { errors: [ERROR_NAMES.invalidTuningInput] });
 
   // --- A continued execution skips Validate and Init -----------------------------------
   const resumeRun = new sfn.Pass(scope, STATE_NAMES.resumeRun, {

@@ -108,7 +108,10 @@ describe('state machine definition', () => {
       },
       ResultSelector: { 'runId.$': '$.Payload.runId', generation: 0, ticks: 0 },
       Retry: [LAMBDA_RETRY],
-      Catch: [{ ErrorEquals: ['RunAlreadyExists'], Next: 'RunAlreadyExists' }],
+      Catch: [
+        { ErrorEquals: ['RunAlreadyExists'], Next: 'RunAlreadyExists' },
+        { ErrorEquals: ['InvalidTuningInput'], Next: 'InvalidInput' },
+      ],
       Next: 'Tick',
     });
     expect(states.RunAlreadyExists).toMatchObject({ Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' });

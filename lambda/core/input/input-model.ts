@@ -411,7 +411,7 @@ export const TUNING_INPUT: ObjectNode = obj(
       'TrainingJobDefinitions (several training job definitions) is not supported: use TrainingJobDefinition with a single definition',
     ),
     WarmStartConfig: obj(
-      'AMT warm start. Accepted so AMT requests validate, but ignored by this tuner (a warning says so).',
+      'AMT warm start: earlier runs of this tuner (in the same results table) whose results seed the sampler. TPE (Bayesian) learns from them from its first trial; Random, Sobol and Grid ignore history. The parents must exist when the run starts.',
       {
         ParentHyperParameterTuningJobs: arr(
           'The parent tuning jobs (1-5).',

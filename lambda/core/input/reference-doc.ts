@@ -27,7 +27,7 @@ const BEHAVIOUR_DIFFERENCES: readonly string[] = [
   'Hyperband and ASHA pause and resume trials: a promoted trial continues from its checkpoint in a new training job, instead of being stopped or retrained.',
   '`TrainingJobDefinition` and its `ResourceConfig` are required (AMT also accepts `TrainingJobDefinitions` and `HyperParameterTuningResourceConfig`, which are not supported).',
   '`MaxResource` is required; AMT infers it from an `epochs` static hyperparameter, but here the resource hyperparameter is set per job and must not be static. AMT\'s 20,000 cap on MaxResource does not apply.',
-  '`WarmStartConfig` is accepted but ignored (a warning says so).',
+  '`WarmStartConfig` seeds the sampler with the parent runs\' results (this tuner\'s own runs); TPE uses them, Random, Sobol and Grid ignore history. `TransferLearning` is treated like `IdenticalDataAndAlgorithm`.',
 ];
 
 function escapeCell(s: string): string {

@@ -153,9 +153,19 @@ function channels(view: InputView): Problem[] {
   return out;
 }
 
-function ignored(view: InputView): Problem[] {
-  if (view.root.WarmStartConfig === undefined) return [];
-  return [warning('$.WarmStartConfig', 'ignored WarmStartConfig: this tuner does not warm start from parent tuning jobs; the run starts from scratch')];
+function warmStart(view: InputView): Problem[] {
+  const warmStart = view.root.WarmStartConfig as { WarmStartType?: unknown } | undefined;
+  if (warmStart === undefined) return [];
+  const out: Problem[] = [];
+  if (warmStart.WarmStartType === 'TransferLearning') {
+    out.push(
+      warning(
+        '$.WarmStartConfig.WarmStartType',
+        'TransferLearning is treated like IdenticalDataAndAlgorithm: the parents\' results seed the sampler as they are',
+      ),
+    );
+  }
+  return out;
 }
 
 /**
@@ -164,5 +174,5 @@ function ignored(view: InputView): Problem[] {
  * @param view - the lenient input view
  */
 export function definitionRules(view: InputView): Problem[] {
-  return [...objectiveGiven(view), ...algorithm(view), ...resources(view), ...channels(view), ...ignored(view)];
+  return [...objectiveGiven(view), ...algorithm(view), ...resources(view), ...channels(view), ...warmStart(view)];
 }

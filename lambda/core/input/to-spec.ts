@@ -128,5 +128,8 @@ export function toTuningSpec(input: TuningInput): TuningSpec {
     ...(config.RandomSeed !== undefined && { seed: config.RandomSeed }),
     staticHyperParameters: { ...(input.TrainingJobDefinition.StaticHyperParameters ?? {}) },
     completion: completionOf(input),
+    ...(input.WarmStartConfig !== undefined && {
+      warmStartParents: input.WarmStartConfig.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName),
+    }),
   };
 }

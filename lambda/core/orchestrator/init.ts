@@ -1,7 +1,7 @@
 /** Init: create the run record and the scheduler's initial state. */
 import { createScheduler } from '../schedulers';
 import type { TuningSpec } from '../ports';
-import { RunAlreadyExists } from './errors';
+import { InvalidTuningInput, RunAlreadyExists } from './errors';
 import type { RunRecord, RunStore } from './records';
 
 export interface InitRequest {
@@ -25,6 +25,16 @@ export interface InitResult {
  */
 export async function initRun(store: RunStore, request: InitRequest): Promise<InitResult> {
   const { spec } = request;
+  const missing: string[] = [];
+  for (const parent of spec.warmStartParents ?? []) {
+    if (parent === spec.runName || (await store.getRun(parent)) === undefined) missing.push(parent);
+  }
+  if (missing.length > 0) {
+    throw new InvalidTuningInput(
+      `$.WarmStartConfig.ParentHyperParameterTuningJobs: no earlier run named ${missing.map((m) => `'${m}'`).join(', ')} in this tuner's results; ` +
+        'a parent must be a finished or running run of the same tuner (not the run itself)',
+    );
+  }
   const seed = spec.seed ?? request.fallbackSeed;
   const iso = request.now.toISOString();
   const run: RunRecord = {

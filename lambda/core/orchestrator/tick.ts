@@ -8,7 +8,7 @@
  * (`exists`) and never forgets a job it decided on. Budget safety: a job counts against
  * `MaxNumberOfTrainingJobs` from the moment the scheduler decides it.
  */
-import type { Configuration, Observation, SchedulerState, TrialState } from '../ports';
+import type { Configuration, Observation, ParameterValue, SchedulerState, SearchSpaceSpec, TrialState, TuningSpec } from '../ports';
 import { rngFor } from '../rng';
 import { createSampler } from '../samplers';
 import { createScheduler } from '../schedulers';
@@ -118,7 +118,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   if (status === 'Running') {
     const slots = Math.max(0, spec.maxParallelTrainingJobs - inFlight().length);
     const proposed: Configuration[] = Object.values(state.trials).map((t) => t.config);
-    const history = observations(state);
+    const history = [...(await warmStartHistory(deps.store, spec)), ...observations(state)];
     const sampler = createSampler(spec.sampler, { seed: run.seed });
     const propose = (trialId: number): Configuration | null => {
       const config = sampler.suggest(spec.space, { trialId, proposed, history, objectiveType }, rngFor(run.seed, trialId));
@@ -215,6 +215,42 @@ async function reconcile(deps: OrchestratorDeps, runId: string, jobs: readonly J
     if (result.kind === 'changed') changed = true;
   }
   return changed;
+}
+
+/** Samplers that learn from history; the others never read it, so nothing is loaded for them. */
+const LEARNING_SAMPLERS: ReadonlySet<string> = new Set(['TPE']);
+
+/**
+ * The parents' results (AMT `WarmStartConfig`), as sampler history: every result of every
+ * parent trial whose configuration fits this run's search space (other parameters dropped,
+ * out-of-range values skipped). Parent trial ids are negative so they never collide.
+ */
+async function warmStartHistory(store: RunStore, spec: TuningSpec): Promise<Observation[]> {
+  const parents = spec.warmStartParents ?? [];
+  if (parents.length === 0 || !LEARNING_SAMPLERS.has(spec.sampler)) return [];
+  const out: Observation[] = [];
+  for (const parent of parents) {
+    for (const trial of await store.listTrials(parent)) {
+      const config = fitToSpace(spec.space, trial.config);
+      if (config === undefined) continue;
+      for (const [milestone, objective] of Object.entries(trial.results)) {
+        out.push({ trialId: -1 - out.length, config, objective, resource: Number(milestone) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The part of `config` this space knows, or undefined when a value does not fit it. */
+function fitToSpace(space: SearchSpaceSpec, config: Configuration): Configuration | undefined {
+  const out: Record<string, ParameterValue> = {};
+  for (const p of space.parameters) {
+    const value = config[p.name];
+    if (value === undefined) return undefined;
+    if (p.kind === 'categorical' ? !p.values.includes(String(value)) : typeof value !== 'number' || value < p.min || value > p.max) return undefined;
+    out[p.name] = value;
+  }
+  return out;
 }
 
 /** Every result the scheduler has, as sampler history. */

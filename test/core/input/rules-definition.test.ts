@@ -144,10 +144,18 @@ describe('channels', () => {
   });
 });
 
-describe('ignored AMT features', () => {
-  it('warns that WarmStartConfig is ignored', () => {
+describe('warm start', () => {
+  it('accepts IdenticalDataAndAlgorithm without a problem', () => {
+    expect(
+      problemsWith((i) =>
+        setAt(i, '$.WarmStartConfig', { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'old-run' }], WarmStartType: 'IdenticalDataAndAlgorithm' }),
+      ),
+    ).toEqual([]);
+  });
+
+  it('warns that TransferLearning is treated like IdenticalDataAndAlgorithm', () => {
     expect(problemsWith((i) => setAt(i, '$.WarmStartConfig', { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'old-run' }], WarmStartType: 'TransferLearning' }))).toEqual([
-      warn('$.WarmStartConfig', 'ignored WarmStartConfig: this tuner does not warm start from parent tuning jobs; the run starts from scratch'),
+      warn('$.WarmStartConfig.WarmStartType', "TransferLearning is treated like IdenticalDataAndAlgorithm: the parents' results seed the sampler as they are"),
     ]);
   });
 });
