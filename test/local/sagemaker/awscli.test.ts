@@ -16,7 +16,6 @@ async function aws(endpoint: string, args: string[]): Promise<{ stdout: string; 
 }
 
 if (!existsSync(AWS_V2)) {
-  // eslint-disable-next-line no-console
   console.warn(`notice: ${AWS_V2} (Debian's awscli v2) is not installed; the AWS CLI checks of the emulator are skipped`);
 }
 
