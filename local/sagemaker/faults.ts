@@ -4,6 +4,8 @@
  * survive them (retries, reconciliation by polling, idempotent recording).
  */
 
+import { createRng } from '../../lambda/core/rng';
+
 /** Which jobs a rule applies to: a RegExp tested on the job name, or a name prefix. */
 export type NameMatcher = RegExp | string;
 
@@ -44,16 +46,10 @@ interface Counted<T> {
   remaining: number;
 }
 
-/** A small seeded PRNG (mulberry32) so that probabilistic faults are reproducible. */
+/** The project's seeded generator (lambda/core/rng), so probabilistic faults are reproducible. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 function nameMatches(matcher: NameMatcher | undefined, name: string): boolean {

@@ -1,5 +1,6 @@
 /** Test helpers for the schedulers: settings, deep freeze, a tiny PRNG, a JSON round trip. */
 import type { Configuration, Decision, SchedulerSettings, SchedulerState } from '../../../lambda/core/ports';
+import { createRng } from '../../../lambda/core/rng';
 
 export function settings(overrides: Partial<SchedulerSettings> = {}): SchedulerSettings {
   return {
@@ -34,16 +35,10 @@ export function configOf(trialId: number): Configuration {
 
 export const propose = (trialId: number): Configuration => configOf(trialId);
 
-/** mulberry32: a small seeded PRNG for the test drivers. */
+/** A seeded generator for the test drivers: the project's own (lambda/core/rng). */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = createRng(seed);
+  return () => rng.next();
 }
 
 export function jobsOf(decisions: readonly Decision[]): Decision[] {
