@@ -2,12 +2,10 @@
 import type { Context } from 'aws-lambda';
 import { finalizeRun, type RunOutcome } from '../core/orchestrator/finalize';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export const handler = async (event: { runId: string }, context?: Context): Promise<RunOutcome> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
-  logger.appendKeys({ runId: event.runId });
+  beginInvocation(context, { runId: event.runId });
   const deps = handlerDeps();
   const outcome = await finalizeRun(deps.store, deps.backend, event.runId, deps.now());
   logger.info('run finished', { status: outcome.HyperParameterTuningJobStatus, best: outcome.BestTrainingJob });

@@ -5,7 +5,7 @@ import type { TuningInput } from '../core/input';
 import { initRun } from '../core/orchestrator/init';
 import type { TuningSpec } from '../core/ports';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export interface InitEvent {
   readonly input: TuningInput;
@@ -21,9 +21,7 @@ export interface InitOutput {
 }
 
 export const handler = async (event: InitEvent, context?: Context): Promise<InitOutput> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
-  logger.appendKeys({ runId: event.spec.runName });
+  beginInvocation(context, { runId: event.spec.runName });
   const deps = handlerDeps();
   const result = await initRun(deps.store, {
     input: event.input as unknown as Record<string, unknown>,

@@ -5,7 +5,7 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export interface ExecutionStatusDetail {
   readonly executionArn: string;
@@ -35,8 +35,7 @@ export function runOfExecutionInput(
 }
 
 export const handler = async (event: ExecutionStatusChange, context?: Context): Promise<StopRunResult | { ignored: string }> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
+  beginInvocation(context);
   const owner = runOfExecutionInput(event.detail.input);
   if (owner === undefined) {
     logger.warn('execution input names no run', { executionArn: event.detail.executionArn });

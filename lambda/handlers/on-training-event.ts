@@ -2,13 +2,12 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { recordJobEvent, type JobEventOutcome } from '../core/orchestrator/job-event';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export type TrainingJobStateChange = EventBridgeEvent<'SageMaker Training Job State Change', { TrainingJobName?: string; TrainingJobStatus?: string }>;
 
 export const handler = async (event: TrainingJobStateChange, context?: Context): Promise<JobEventOutcome> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
+  beginInvocation(context);
   const jobName = event.detail?.TrainingJobName;
   if (typeof jobName !== 'string' || jobName === '') {
     logger.warn('event without TrainingJobName', { id: event.id });

@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { tick } from '../core/orchestrator/tick';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export interface TickEvent {
   readonly runId: string;
@@ -21,9 +21,7 @@ export interface TickOutput {
 }
 
 export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
-  logger.appendKeys({ runId: event.runId });
+  beginInvocation(context, { runId: event.runId });
   const result = await tick(handlerDeps(), event.runId);
   for (const note of result.notes) logger.info(note);
   const { notes: _notes, ...rest } = result;

@@ -8,7 +8,7 @@ import { InvalidTuningInput } from '../core/orchestrator/errors';
 import { longestJobName, MAX_TRAINING_JOB_NAME_LENGTH } from '../core/orchestrator/naming';
 import type { TuningSpec } from '../core/ports';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export interface ValidateOutput {
   readonly input: TuningInput;
@@ -16,8 +16,7 @@ export interface ValidateOutput {
 }
 
 export const handler = async (event: unknown, context?: Context): Promise<ValidateOutput> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
+  beginInvocation(context);
   const problems = validateTuningInput(event).filter((p) => p.severity === 'error');
   if (problems.length > 0) {
     logger.warn('invalid tuning input', { problems });

@@ -2,7 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { parkTaskToken } from '../core/orchestrator/wait';
 import { handlerDeps } from '../shared/deps';
-import { logger } from '../shared/powertools';
+import { beginInvocation, logger } from '../shared/powertools';
 
 export interface WaitEvent {
   readonly runId: string;
@@ -11,9 +11,7 @@ export interface WaitEvent {
 }
 
 export const handler = async (event: WaitEvent, context?: Context): Promise<{ outcome: string }> => {
-  logger.resetKeys();
-  if (context) logger.addContext(context);
-  logger.appendKeys({ runId: event.runId });
+  beginInvocation(context, { runId: event.runId });
   const deps = handlerDeps();
   const outcome = await parkTaskToken(deps.store, deps.waker, event);
   logger.debug('waiting for change', { outcome, version: event.version });
