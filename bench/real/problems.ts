@@ -94,7 +94,7 @@ export const mnistCnn = problem({
   id: 'mnist-cnn',
   title: 'Small CNN, AdamW with a cosine schedule over R, 5-D',
   description:
-    'One 3x3 convolution layer, 2x2 max pooling, dropout and a softmax layer on the central 12x12 of the pooled digits, 1,000 training digits, AdamW whose step size follows a cosine from `lr` to 0 over `total_epochs` = R = 27 epochs. ' +
+    'One 3x3 convolution layer with stride 2, dropout and a softmax layer on the central 12x12 of the pooled digits, 1,000 training digits, AdamW whose step size follows a cosine from `lr` to 0 over `total_epochs` = R = 27 epochs. ' +
     '`lr` in [1e-4, 0.3] (log), `channels` in [2, 12] (integer, log), `weight_decay` in [1e-5, 1] (log), `dropout` in [0, 0.7], `batch_size` in {16, 32, 64, 128}. ' +
     'Low fidelities mislead: a job stopped at r < R is mid-schedule, where large step sizes and strong dropout look worse than they end up.',
   model: cnnModel,

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { OPTUNA_METHODS, PYTHON } from './optuna';
 import { REAL_PROBLEMS } from './problems';
 import { renderRealMarkdown, type RealResults } from './report';
-import { OUR_STRATEGIES } from './strategies';
+import { OUR_STRATEGIES, STOPPING_METHODS } from './strategies';
 import type { RealTask, RealTaskResult } from './task';
 
 /** The default number of seeds (the issue's targets are medians over at least 10). */
@@ -48,7 +48,7 @@ export function parseRealArgs(argv: readonly string[]): RealArgs {
   let seeds = DEFAULT_SEEDS;
   let firstSeed = 1;
   let problems = REAL_PROBLEMS.map((p) => p.id);
-  let methods = [...OUR_STRATEGIES.map((s) => s.id), ...OPTUNA_METHODS.map((m) => m.id)];
+  let methods = [...OUR_STRATEGIES.map((s) => s.id), ...STOPPING_METHODS.map((s) => s.id), ...OPTUNA_METHODS.map((m) => m.id)];
   let workers = Math.max(1, Math.min(2, os.cpus().length));
   let out: string | undefined;
   const positive = (flag: string, v: string | undefined) => {
@@ -69,7 +69,7 @@ export function parseRealArgs(argv: readonly string[]): RealArgs {
       process.exit(0);
     } else throw new Error(`unknown argument ${a} (try --help)`);
   }
-  const known = new Set([...OUR_STRATEGIES.map((s) => s.id), ...OPTUNA_METHODS.map((m) => m.id)]);
+  const known = new Set([...OUR_STRATEGIES.map((s) => s.id), ...STOPPING_METHODS.map((s) => s.id), ...OPTUNA_METHODS.map((m) => m.id)]);
   for (const m of methods) if (!known.has(m)) throw new Error(`unknown method ${m}; known: ${[...known].join(', ')}`);
   for (const p of problems) if (!REAL_PROBLEMS.some((x) => x.id === p)) throw new Error(`unknown problem ${p}; known: ${REAL_PROBLEMS.map((x) => x.id).join(', ')}`);
   return { seeds, firstSeed, problems, methods, workers, ...(out === undefined ? {} : { out }) };
@@ -150,15 +150,22 @@ async function main(): Promise<void> {
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const optunaMethods = args.methods.filter((m) => OPTUNA_METHODS.some((o) => o.id === m));
   const ours = args.methods.filter((m) => OUR_STRATEGIES.some((o) => o.id === m));
+  const stopping = args.methods.filter((m) => STOPPING_METHODS.some((o) => o.id === m));
   const optuna = optunaMethods.length > 0 ? ensureOptuna(log) : null;
   const seeds = Array.from({ length: args.seeds }, (_, i) => args.firstSeed + i);
   // Larger problems first, so the workers finish together.
   const tasks: RealTask[] = [];
-  for (const seed of seeds) for (const problem of [...args.problems].reverse()) tasks.push({ problem, seed, ours, optuna: optunaMethods });
+  for (const seed of seeds) for (const problem of [...args.problems].reverse()) tasks.push({ problem, seed, ours, optuna: optunaMethods, stopping });
   const started = Date.now();
   log(`bench:real: ${args.problems.length} problem(s) x ${seeds.length} seed(s), ${ours.length} strategies + ${optunaMethods.length} Optuna method(s), ${args.workers} worker(s)`);
   let done = 0;
+  const dir = args.out ?? path.join(__dirname, '..', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  // Every finished task, as it finishes (to look at a long run before it ends).
+  const partial = path.join(dir, 'real-partial.jsonl');
+  fs.writeFileSync(partial, '');
   const results = await runTasks(tasks, args.workers, (r) => {
+    fs.appendFileSync(partial, `${JSON.stringify(r)}\n`);
     done += 1;
     log(`  ${done}/${tasks.length}: ${r.task.problem} seed ${r.task.seed} (${r.cpuSeconds.toFixed(0)} s CPU; ${((Date.now() - started) / 60000).toFixed(1)} min)`);
   });
@@ -185,12 +192,11 @@ async function main(): Promise<void> {
     },
     runs: results.flatMap((r) => r.runs).sort((a, b) => a.problem.localeCompare(b.problem) || a.method.localeCompare(b.method) || a.seed - b.seed),
   };
-  const dir = args.out ?? path.join(__dirname, '..', 'results');
-  fs.mkdirSync(dir, { recursive: true });
   const json = path.join(dir, 'real.json');
   const md = args.out === undefined ? path.join(__dirname, '..', 'RESULTS-REAL.md') : path.join(dir, 'RESULTS-REAL.md');
   fs.writeFileSync(json, `${JSON.stringify(out, null, 1)}\n`);
   fs.writeFileSync(md, renderRealMarkdown(out, args.methods));
+  fs.rmSync(partial, { force: true });
   log(`bench:real: wrote ${json} and ${md} in ${(out.meta.wallSeconds / 60).toFixed(1)} min`);
 }
 

@@ -7,7 +7,8 @@ import { runOptuna } from './optuna';
 import { runOurs } from './ours';
 import { realProblem } from './problems';
 import { TrainingService, type ServiceStats } from './service';
-import { ourStrategy } from './strategies';
+import { runStopping } from './stopping';
+import { ourStrategy, stoppingMethod } from './strategies';
 import { summarizeRun, type RunSummary } from './summary';
 
 export interface RealTask {
@@ -17,6 +18,8 @@ export interface RealTask {
   readonly ours: readonly string[];
   /** Ids of Optuna methods to run. */
   readonly optuna: readonly string[];
+  /** Ids of early-stopping simulations to run. */
+  readonly stopping?: readonly string[];
 }
 
 export interface RealTaskResult {
@@ -38,6 +41,7 @@ export async function runRealTask(task: RealTask): Promise<RealTaskResult> {
     const trace = await runOurs(problem, ourStrategy(id), task.seed, service);
     runs.push(summarizeRun(problem, trace, service));
   }
+  for (const id of task.stopping ?? []) runs.push(summarizeRun(problem, runStopping(problem, stoppingMethod(id), task.seed, service), service));
   let optunaVersion: string | undefined;
   if (task.optuna.length > 0) {
     const peer = await runOptuna(problem, task.seed, task.optuna, service);

@@ -42,7 +42,7 @@ import { fromUnit, toUnit } from '../space/scaling';
 import { assertValidSpace } from '../space/validate';
 import { boundObservations } from './bohb';
 import { cholesky, choleskyInverse, solveLower, solveUpper } from './linalg';
-import { bestFirst, largestLevelWith, pendingConfigurations, usableObservations } from './observations';
+import { bestFirst, largestLevelWith, observationsByLevel, pendingConfigurations, usableObservations, type UsableObservation } from './observations';
 import { normalCdf } from './parzen';
 import { sampleUniform } from './random';
 
@@ -58,6 +58,17 @@ export interface GpSamplerOptions {
   readonly maxObservations?: number;
   /** Uniformly random candidates of the acquisition search. @default 500 */
   readonly randomCandidates?: number;
+  /**
+   * How results at several resource levels are used. `level`: only the largest level with
+   * `minObservations` results (BOHB's rule). `joint`: one GP over (configuration, resource)
+   * fitted to every level (the highest first, within the bound), with log r / log r_top as one
+   * more input with its own length scale, the objective copula-transformed over all levels; the
+   * expected improvement is taken at that same level, so lower levels inform it as far as the
+   * fitted length scale of the resource says they predict it.
+   *
+   * @default 'level'
+   */
+  readonly fidelity?: 'level' | 'joint';
 }
 
 /** The inverse of the standard normal CDF (Acklam's rational approximation, relative error < 1.2e-9). */
@@ -354,6 +365,9 @@ function perturb(space: SearchSpaceSpec, u: readonly number[], step: number, rng
   });
 }
 
+/** EXPLORATION ONLY (to be removed): defaults the benchmark may override per run. */
+export const gpExplorationDefaults: { fidelity?: 'level' | 'joint' } = {};
+
 /**
  * Creates the GP sampler (see the module comment).
  *
@@ -363,29 +377,56 @@ export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
   const maxObservations = positiveInteger(options.maxObservations ?? 64, 'maxObservations');
   const randomCandidates = positiveInteger(options.randomCandidates ?? 500, 'randomCandidates');
   if (options.minObservations !== undefined) positiveInteger(options.minObservations, 'minObservations');
+  const fidelity = options.fidelity ?? gpExplorationDefaults.fidelity ?? 'level';
+  if (fidelity !== 'level' && fidelity !== 'joint') throw new RangeError(`gp option fidelity must be level or joint; got ${String(fidelity)}`);
   let memo: { key: string; theta: GpHyperparameters } | undefined;
   return {
     name: 'GP',
     suggest(space: SearchSpaceSpec, ctx: SuggestContext, rng: Rng): Configuration {
       assertValidSpace(space);
       const minObservations = options.minObservations ?? Math.max(5, space.parameters.length + 1);
-      const chosen = largestLevelWith(usableObservations(space, ctx.history), minObservations);
+      const usable = usableObservations(space, ctx.history);
+      const chosen = largestLevelWith(usable, minObservations);
       if (chosen === undefined) return sampleUniform(space, rng);
-      const observations = boundObservations(bestFirst(chosen.observations, ctx.objectiveType), maxObservations);
       const fm = featureMap(space);
       const sign = ctx.objectiveType === 'Minimize' ? 1 : -1;
-      const x = observations.map((o) => fm.features(o.config));
+      let observations: UsableObservation[];
+      let groups: readonly (readonly number[])[] = fm.groups;
+      let features = (config: Configuration, _level: number): Float64Array => fm.features(config);
+      let unitFeatures = (u: readonly number[]): Float64Array => fm.fromUnit(u);
+      if (fidelity === 'joint') {
+        // Every level, the highest first, within the bound; the resource is one more input.
+        observations = [];
+        for (const level of observationsByLevel(usable)) {
+          if (observations.length >= maxObservations) break;
+          observations.push(...boundObservations(bestFirst(level.observations, ctx.objectiveType), maxObservations - observations.length));
+        }
+        const top = Math.max(...observations.map((o) => o.resource));
+        const position = (r: number) => (top > 1 ? Math.log(r) / Math.log(top) : 1);
+        const withResource = (x: Float64Array, r: number) => {
+          const out = new Float64Array(fm.width + 1);
+          out.set(x);
+          out[fm.width] = position(r);
+          return out;
+        };
+        groups = [...fm.groups, [fm.width]];
+        features = (config, level) => withResource(fm.features(config), level);
+        unitFeatures = (u) => withResource(fm.fromUnit(u), chosen.level);
+      } else {
+        observations = boundObservations(bestFirst(chosen.observations, ctx.objectiveType), maxObservations);
+      }
+      const x = observations.map((o) => features(o.config, o.resource));
       const y = copulaScores(observations.map((o) => sign * o.objective));
-      const key = JSON.stringify([chosen.level, observations.map((o) => [o.trialId, o.objective])]);
-      if (memo?.key !== key) memo = { key, theta: fitHyperparameters(x, y, fm.groups) };
+      const key = JSON.stringify([fidelity, chosen.level, observations.map((o) => [o.trialId, o.resource, o.objective])]);
+      if (memo?.key !== key) memo = { key, theta: fitHyperparameters(x, y, groups) };
       const worst = Math.max(...y);
-      const best = Math.min(...y);
+      const best = Math.min(...y.filter((_, i) => observations[i]?.resource === chosen.level));
       const liars = pendingConfigurations(space, ctx).slice(-maxObservations);
-      const post = condition([...x, ...liars.map((c) => fm.features(c))], [...y, ...liars.map(() => worst)], fm.groups, memo.theta);
+      const post = condition([...x, ...liars.map((c) => features(c, chosen.level))], [...y, ...liars.map(() => worst)], groups, memo.theta);
       const snap = snapper(space);
       const score = (u: readonly number[]): { u: number[]; ei: number } => {
         const snapped = snap(u);
-        const { mean, sd } = predict(post, fm.fromUnit(snapped));
+        const { mean, sd } = predict(post, unitFeatures(snapped));
         return { u: snapped, ei: expectedImprovement(mean, sd, best) };
       };
       let incumbent = score(space.parameters.map(() => rng.next()));
@@ -394,7 +435,7 @@ export function createGpSampler(options: GpSamplerOptions = {}): Sampler {
         if (s.ei > incumbent.ei) incumbent = s;
       };
       for (let i = 1; i < randomCandidates; i++) consider(space.parameters.map(() => rng.next()));
-      for (const o of observations.slice(0, 5)) {
+      for (const o of bestFirst(chosen.observations, ctx.objectiveType).slice(0, 5)) {
         const u = encode(space, o.config);
         for (let i = 0; i < 20; i++) consider(perturb(space, u, 0.1, rng));
       }
