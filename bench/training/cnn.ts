@@ -16,9 +16,12 @@
  * decays over the planned run: large step sizes and strong dropout look worse at low rungs than
  * they end up at R. That is the point of this problem.
  */
-import { CLASSES, loadDigits, pooled, splitsOf, type Split } from './data';
+import { CLASSES as CLASS_COUNT, loadDigits, pooled, splitsOf, type Split } from './data';
 import type { HyperParameterValues, ModelDefinition, Trainer } from './job';
 import { TrainRng, fromBase64, toBase64 } from './rng';
+
+/** A module-level copy: an imported binding is a getter call in every loop iteration under tsx. */
+const CLASSES = CLASS_COUNT;
 
 export const CNN_TRAIN_SIZE = 1000;
 const SIDE = 12;

@@ -18,9 +18,12 @@
  * rounds. Low fidelities mislead here in the usual way of boosting: a large learning rate wins
  * the first rounds, a small one with more rounds often wins at the end.
  */
-import { CLASSES, loadDigits, pooled, splitsOf, type Split } from './data';
+import { CLASSES as CLASS_COUNT, loadDigits, pooled, splitsOf, type Split } from './data';
 import type { HyperParameterValues, ModelDefinition, Trainer } from './job';
 import { TrainRng, fromBase64, toBase64 } from './rng';
+
+/** A module-level copy: an imported binding is a getter call in every loop iteration under tsx. */
+const CLASSES = CLASS_COUNT;
 
 export const GBDT_TRAIN_SIZE = 1500;
 export const ROUNDS_PER_EPOCH = 2;

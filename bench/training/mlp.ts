@@ -6,9 +6,12 @@
  * SGD with momentum and L2 weight decay on the weights (not the biases); He initialisation.
  * One epoch is one pass over the {@link MLP_TRAIN_SIZE} training images in a fresh random order.
  */
-import { CLASSES, loadDigits, pooled, splitsOf, type Split } from './data';
+import { CLASSES as CLASS_COUNT, loadDigits, pooled, splitsOf, type Split } from './data';
 import type { HyperParameterValues, ModelDefinition, Trainer } from './job';
 import { TrainRng, fromBase64, toBase64 } from './rng';
+
+/** A module-level copy: an imported binding is a getter call in every loop iteration under tsx. */
+const CLASSES = CLASS_COUNT;
 
 export const MLP_TRAIN_SIZE = 1500;
 const SIDE = 14;
