@@ -17,7 +17,7 @@ import type { Objective } from '../lambda/adapters/local/simulated-backend';
 import type { StrategyName, TuningInput } from '../lambda/core/input';
 import { parseTrainingJobName } from '../lambda/core/orchestrator/naming';
 import type { JobRecord } from '../lambda/core/orchestrator/records';
-import { isBetter } from '../lambda/core/orchestrator/results';
+import { beatsBest } from '../lambda/core/orchestrator/results';
 import type { Configuration, HyperbandMode, SamplerName, SearchSpaceSpec } from '../lambda/core/ports';
 import { bestTrial } from '../lambda/core/schedulers';
 import { parseConfiguration } from '../lambda/core/space';
@@ -43,10 +43,10 @@ export interface StrategyDef {
 export const STRATEGIES: readonly StrategyDef[] = [
   { id: 'random', label: 'Random', strategy: 'Random' },
   { id: 'sobol', label: 'Sobol', strategy: 'Random', sampler: 'Sobol' },
-  { id: 'bayesian', label: 'Bayesian (TPE)', strategy: 'Bayesian' },
-  { id: 'asha', label: 'ASHA', strategy: 'ASHA' },
-  { id: 'hyperband-sync', label: 'Hyperband sync', strategy: 'Hyperband', mode: 'Synchronous' },
-  { id: 'hyperband-async', label: 'Hyperband async', strategy: 'Hyperband', mode: 'Asynchronous' },
+  { id: 'bayesian', label: 'Bayesian (TPE)', strategy: 'Bayesian', sampler: 'TPE' },
+  { id: 'asha', label: 'ASHA', strategy: 'ASHA', sampler: 'Random' },
+  { id: 'hyperband-sync', label: 'Hyperband sync', strategy: 'Hyperband', mode: 'Synchronous', sampler: 'Random' },
+  { id: 'hyperband-async', label: 'Hyperband async', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'Random' },
   { id: 'hyperband-tpe', label: 'Hyperband sync + TPE', strategy: 'Hyperband', mode: 'Synchronous', sampler: 'TPE' },
 ];
 
@@ -225,7 +225,7 @@ export async function runOne(task: RunTask, problems: readonly BenchProblem[] = 
     if (job.status !== 'Completed' || job.endedAt === undefined) throw new Error(`${job.jobName} ended ${job.status} in a benchmark without failures`);
     resource += epochsOf(job) - job.fromMilestone;
     const objective = job.objective;
-    if (objective !== null && objective !== undefined && isBetter(objective, incumbent?.objective, type)) {
+    if (objective !== null && objective !== undefined && beatsBest({ objective, milestone: job.milestone }, incumbent === undefined ? undefined : { objective: incumbent.objective, milestone: incumbent.job.milestone }, type)) {
       incumbent = { objective, job };
       incumbentRegret = regretOf(problem, configOfJob(space, job));
     }

@@ -19,7 +19,6 @@ import { parseTrainingJobName } from '../../lambda/core/orchestrator/naming';
 import { tick, type OrchestratorDeps } from '../../lambda/core/orchestrator/tick';
 import type { TaskWaker } from '../../lambda/core/orchestrator/waker';
 import type { HyperbandMode, SamplerName } from '../../lambda/core/ports';
-import { gpExplorationDefaults } from '../../lambda/core/samplers/gp';
 import { JOB_STARTUP_SECONDS } from '../objectives';
 import { parseHyperParameters, type HyperParameterValues } from '../training/job';
 import type { RealProblem } from './problems';
@@ -33,8 +32,6 @@ export interface OurStrategy {
   readonly strategy: StrategyName;
   readonly sampler?: SamplerName;
   readonly mode?: HyperbandMode;
-  /** EXPLORATION ONLY: GP fidelity handling. */
-  readonly gpFidelity?: 'level' | 'joint';
 }
 
 /** Whether a strategy trains at several resource levels. */
@@ -102,7 +99,6 @@ const PREFIX = 'hpo';
 
 /** Runs one strategy on one problem with one seed; returns its trace (see `trace.ts`). */
 export async function runOurs(problem: RealProblem, def: OurStrategy, seed: number, service: TrainingService): Promise<RunTrace> {
-  gpExplorationDefaults.fidelity = def.gpFidelity;
   const input = realInput(problem, def, seed);
   const problems = validateTuningInput(input);
   if (problems.some((p) => p.severity === 'error')) throw new Error(`invalid benchmark input:\n${formatProblems(problems)}`);

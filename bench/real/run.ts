@@ -26,8 +26,8 @@ import type { RealTask, RealTaskResult } from './task';
 /** The default number of seeds (the targets are medians over at least 10). */
 export const DEFAULT_SEEDS = 10;
 /** The strategy the multi-fidelity targets are about, and the Bayesian one. */
-export const DEFAULT_MULTI_FIDELITY = 'hyperband-async';
-export const DEFAULT_BAYESIAN = 'bayesian-gp';
+export const DEFAULT_MULTI_FIDELITY = 'hyperband';
+export const DEFAULT_BAYESIAN = 'bayesian';
 
 export interface RealArgs {
   readonly seeds: number;

@@ -9,28 +9,22 @@ import type { StoppingMethod } from './stopping';
 /** This tuner's strategies, in table order. */
 export const OUR_STRATEGIES: readonly OurStrategy[] = [
   { id: 'random', label: 'Random', strategy: 'Random' },
-  { id: 'bayesian-tpe', label: 'Bayesian (TPE)', strategy: 'Bayesian', sampler: 'TPE' },
-  { id: 'bayesian-gp', label: 'Bayesian (GP)', strategy: 'Bayesian', sampler: 'GP' },
-  { id: 'asha', label: 'ASHA', strategy: 'ASHA', sampler: 'Random' },
-  { id: 'hyperband-async', label: 'Hyperband async', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'Random' },
-  { id: 'hyperband-sync', label: 'Hyperband sync', strategy: 'Hyperband', mode: 'Synchronous', sampler: 'Random' },
-  { id: 'hyperband-sync-tpe', label: 'Hyperband sync + TPE', strategy: 'Hyperband', mode: 'Synchronous', sampler: 'TPE' },
+  { id: 'bayesian-tpe', label: 'Bayesian + TPE', strategy: 'Bayesian', sampler: 'TPE' },
+  { id: 'bayesian', label: 'Bayesian (default: GP)', strategy: 'Bayesian' },
+  { id: 'asha-random', label: 'ASHA + Random', strategy: 'ASHA', sampler: 'Random' },
+  { id: 'hyperband-random', label: 'Hyperband async + Random', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'Random' },
   { id: 'bohb', label: 'BOHB (Hyperband sync + BOHB)', strategy: 'Hyperband', mode: 'Synchronous', sampler: 'BOHB' },
-  { id: 'bohb-async', label: 'Hyperband async + BOHB', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'BOHB' },
+  { id: 'hyperband-bohb', label: 'Hyperband async + BOHB', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'BOHB' },
   { id: 'asha-bohb', label: 'ASHA + BOHB', strategy: 'ASHA', sampler: 'BOHB' },
-  { id: 'hyperband-gp', label: 'Hyperband async + GP', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'GP' },
-  { id: 'hyperband-gp-joint', label: 'Hyperband async + GP over (x, r)', strategy: 'Hyperband', mode: 'Asynchronous', sampler: 'GP', gpFidelity: 'joint' },
-  { id: 'asha-gp', label: 'ASHA + GP', strategy: 'ASHA', sampler: 'GP' },
-  { id: 'asha-gp-joint', label: 'ASHA + GP over (x, r)', strategy: 'ASHA', sampler: 'GP', gpFidelity: 'joint' },
+  { id: 'hyperband', label: 'Hyperband (default: async + GP)', strategy: 'Hyperband' },
   { id: 'hyperband-sync-gp', label: 'Hyperband sync + GP', strategy: 'Hyperband', mode: 'Synchronous', sampler: 'GP' },
+  { id: 'asha', label: 'ASHA (default: GP)', strategy: 'ASHA' },
 ];
 
 /** Early stopping from per-epoch values (simulated with the core's decision functions; see `stopping.ts`). */
 export const STOPPING_METHODS: readonly StoppingMethod[] = [
-  { id: 'random-auto', label: 'Random + early stopping Auto (median rule), 20 jobs', sampler: 'Random', rule: 'median', budget: 'jobs' },
-  { id: 'random-auto-epochs', label: 'Random + early stopping Auto, epoch budget', sampler: 'Random', rule: 'median', budget: 'epochs' },
-  { id: 'bayesian-gp-auto', label: 'Bayesian (GP) + early stopping Auto, 20 jobs', sampler: 'GP', rule: 'median', budget: 'jobs' },
-  { id: 'asha-stopping', label: 'ASHA, stopping variant (no checkpoints)', sampler: 'Random', rule: 'asha', budget: 'epochs' },
+  { id: 'random-auto', label: 'Random + early stopping Auto (median rule; simulated)', sampler: 'Random', rule: 'median', budget: 'epochs' },
+  { id: 'asha-stopping', label: 'ASHA stopping variant + GP (no checkpoints; simulated)', sampler: 'GP', rule: 'asha', budget: 'epochs' },
 ];
 
 /** Every method id with its label, ours first. */

@@ -41,7 +41,7 @@ describe('training service', () => {
 describe('runs', () => {
   it('cuts a multi-fidelity run once its finished jobs trained the epoch budget, and counts resumed jobs by the epochs they add', async () => {
     const service = new TrainingService();
-    const hb = OUR_STRATEGIES.find((s) => s.id === 'hyperband-async')!;
+    const hb = OUR_STRATEGIES.find((s) => s.id === 'hyperband')!;
     const trace = await runOurs(tiny, hb, 1, service);
     expect(trace.totalEpochs).toBeGreaterThanOrEqual(tiny.epochBudget);
     expect(trace.totalEpochs).toBeLessThan(tiny.epochBudget + 3);
@@ -67,6 +67,7 @@ describe('runs', () => {
     for (const method of STOPPING_METHODS) {
       const trace = runStopping(tiny, method, 1, service);
       if (method.budget === 'jobs') {
+        // (no method uses a job budget at the moment)
         expect(trace.trials).toBe(4);
         expect(trace.totalEpochs).toBeLessThanOrEqual(12);
       } else expect(trace.totalEpochs).toBe(12);
@@ -96,8 +97,8 @@ describe('report', () => {
       totalEpochs: 540,
       jobs: 20,
       trials: 20,
-      any: { validation: FRACTIONS.map((f) => (f < 0.5 ? null : final - (1 - f) / 10)), test: [null, final, final], finalMilestone: 27 },
-      top: { validation: FRACTIONS.map(() => final), test: [null, final, final], finalMilestone: 27 },
+      top: { validation: FRACTIONS.map((f) => (f < 0.5 ? null : final - (1 - f) / 10)), test: [null, final, final], finalMilestone: 27 },
+      any: { validation: FRACTIONS.map(() => final + 0.01), test: [null, final, final], finalMilestone: 9 },
     });
     const runs = [run('random', 1, 0.9), run('random', 2, 0.8), run('optuna-tpe-hyperband', 1, 0.85), run('optuna-tpe-hyperband', 2, 0.85), run('asha', 1, 0.95), run('asha', 2, 0.9)];
     const cells = problemCells(runs, 'mnist-mlp', ['random', 'asha', 'optuna-tpe-hyperband']);
@@ -107,13 +108,15 @@ describe('report', () => {
     expect(asha.vsRandom?.mean).toBeCloseTo(0.075, 12);
     expect(asha.reachesOptunaAt).toBe(0.5);
     expect(cells.find((c) => c.method === 'random')!.medianCurve[0]).toBeNull();
+    expect(asha.finalAny).toBeCloseTo(0.935, 12);
+    expect(asha.bestBelowR).toBe(2);
     const results: RealResults = {
       meta: { date: 'd', command: 'npm run bench:real', seeds: [1, 2], workers: 1, node: 'v20', optuna: '3.1.0', cpuModel: 'cpu', cpuCount: 2, gitCommit: 'abc', gitDirty: false, wallSeconds: 60, cpuSeconds: 100, epochsComputed: 1, epochsCached: 2, defaultMultiFidelity: 'asha', defaultBayesian: 'random' },
       runs,
     };
     const md = renderRealMarkdown(results, ['random', 'asha', 'optuna-tpe-hyperband']);
     expect(md).toContain('## mnist-mlp');
-    expect(md).toContain('| ASHA | 0.9250 [0.9125, 0.9375]');
+    expect(md).toContain('| ASHA (default: GP) | 0.9250 [0.9125, 0.9375]');
     expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12);
   });
 

@@ -14,6 +14,8 @@ export interface InputOptions {
   objectiveType?: 'Maximize' | 'Minimize';
   keepAliveSeconds?: number;
   completion?: Record<string, unknown>;
+  /** `Sampler`. @default - the strategy's default */
+  sampler?: 'Random' | 'Sobol' | 'TPE' | 'BOHB' | 'GP' | 'Grid';
 }
 
 export function tuningInput(options: InputOptions = {}): TuningInput {
@@ -30,6 +32,7 @@ export function tuningInput(options: InputOptions = {}): TuningInput {
     },
     RandomSeed: options.seed ?? 7,
     TrainingJobEarlyStoppingType: 'Off',
+    ...(options.sampler === undefined ? {} : { Sampler: options.sampler }),
   };
   if (strategy === 'Grid') {
     config.ParameterRanges = { CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam', 'rmsprop'] }, { Name: 'layers', Values: ['1', '2'] }] };

@@ -16,11 +16,15 @@ export const DEFAULT_HYPERBAND_MODE: HyperbandMode = 'Asynchronous';
 /** Default per-job training time limit of SageMaker (1 day). */
 export const DEFAULT_MAX_RUNTIME_SECONDS = 86_400;
 
-/** The sampler each strategy uses unless `Sampler` says otherwise. */
+/**
+ * The sampler each strategy uses unless `Sampler` says otherwise: the one the real-training
+ * benchmark supports (bench/RESULTS-REAL.md). `GP` beat TPE for `Bayesian` and every other
+ * sampler inside Hyperband and ASHA there, where it models every resource level at once.
+ */
 export const DEFAULT_SAMPLER: Readonly<Record<StrategyName, SamplerName>> = {
   Random: 'Random',
   Grid: 'Grid',
-  Bayesian: 'TPE',
-  Hyperband: 'Random',
-  ASHA: 'Random',
+  Bayesian: 'GP',
+  Hyperband: 'GP',
+  ASHA: 'GP',
 };

@@ -73,8 +73,8 @@ function completionOf(input: TuningInput): CompletionCriteria {
  *
  * Assumes `input` passed `validateTuningInput` without errors (it throws on the few
  * inconsistencies it would otherwise have to guess around). The mapping:
- * - `sampler`: `Sampler`, else by strategy (Random -> Random, Grid -> Grid, Bayesian -> TPE,
- *   Hyperband/ASHA -> Random).
+ * - `sampler`: `Sampler`, else by strategy (Random -> Random, Grid -> Grid, Bayesian,
+ *   Hyperband and ASHA -> GP).
  * - `scheduler.kind`: Random, Grid and Bayesian -> `FIFO`; Hyperband -> `Hyperband` with
  *   `Mode` (default `Asynchronous`); ASHA -> `ASHA`, always `Asynchronous`.
  * - Hyperband/ASHA: `minResource` = MinResource (default 1), `maxResource` = MaxResource,

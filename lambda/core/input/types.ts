@@ -170,7 +170,7 @@ export interface HyperParameterTuningJobConfig {
   /**
    * The sampler proposing configurations (our extension).
    *
-   * @default - by strategy: Random -> Random, Grid -> Grid, Bayesian -> TPE, Hyperband/ASHA -> Random
+   * @default - by strategy: Random -> Random, Grid -> Grid, Bayesian, Hyperband and ASHA -> GP
    */
   readonly Sampler?: SamplerName;
 }

@@ -17,7 +17,7 @@ import type { TrainingBackend } from './backend';
 import { trainingJobName } from './naming';
 import type { JobRecord, RunRecord, RunStatus, RunStore, TrialRecord } from './records';
 import { isTerminalJobStatus } from './records';
-import { checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
+import { beatsBest, checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
 import { buildTrainingJobRequest, type StorageDefaults } from './training-job-request';
 
 export interface OrchestratorDeps {
@@ -88,7 +88,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       jobsStopped: counters.jobsStopped + (job.status === 'Stopped' ? 1 : 0),
       billableSeconds: counters.billableSeconds + (job.billableSeconds ?? 0),
     };
-    if (objective !== null && isBetter(objective, best?.objective, objectiveType)) {
+    if (objective !== null && beatsBest({ objective, milestone: job.milestone }, best, objectiveType)) {
       best = { trialId: job.trialId, jobName: job.jobName, milestone: job.milestone, objective, hyperParameters: job.hyperParameters };
       jobsSinceImprovement = 0;
     } else {

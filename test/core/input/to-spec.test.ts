@@ -23,7 +23,7 @@ describe('toTuningSpec', () => {
           { kind: 'categorical', name: 'optimizer', values: ['sgd', 'adam'] },
         ],
       },
-      sampler: 'Random',
+      sampler: 'GP',
       scheduler: { kind: 'Hyperband', mode: 'Asynchronous', minResource: 1, maxResource: 27, reductionFactor: 3, maxTrainingJobs: 50, objectiveType: 'Maximize' },
       resourceHyperParameter: 'epochs',
       maxParallelTrainingJobs: 4,
@@ -63,7 +63,7 @@ describe('toTuningSpec', () => {
 
   it.each([
     ['Random', 'Random'],
-    ['Bayesian', 'TPE'],
+    ['Bayesian', 'GP'],
   ])('maps %s to FIFO with resources 1..1 and sampler %s', (strategy, sampler) => {
     const s = spec((i) => (setAt(i, `${CONFIG}.Strategy`, strategy), deleteAt(i, `${CONFIG}.StrategyConfig`)));
     expect(s.sampler).toBe(sampler);
