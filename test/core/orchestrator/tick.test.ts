@@ -109,6 +109,21 @@ describe('a run from start to end', () => {
     expect(outcome.TrainingJobStatusCounters).toEqual({ Completed: 10, InProgress: 0, Stopped: 0, Failed: 0 });
   });
 
+  it('reports the best job at the highest resource reached, even when a job trained less scored higher', async () => {
+    // Accuracy falls with epochs here (overfitting): low rungs score best.
+    const overfit: Objective = (hp) => ({ kind: 'completed', metrics: { accuracy: Math.exp(-((Math.log10(Number(hp.lr)) + 2) ** 2)) / Number(hp.epochs) }, seconds: 10 });
+    const world = await createWorld(tuningInput({ strategy: 'ASHA', maxJobs: 30, sampler: 'Random' }), overfit);
+    await runToEnd(world);
+    const jobs = await world.store.listJobs(world.runId);
+    const top = Math.max(...jobs.map((j) => j.milestone));
+    const atTop = jobs.filter((j) => j.milestone === top).reduce((a, b) => ((a.objective ?? -1) >= (b.objective ?? -1) ? a : b));
+    const overall = jobs.reduce((a, b) => ((a.objective ?? -1) >= (b.objective ?? -1) ? a : b));
+    expect(overall.milestone).toBeLessThan(top);
+    const outcome = await finalizeRun(world.store, world.backend, world.runId, world.deps.now());
+    expect(outcome.BestTrainingJob?.TrainingJobName).toBe(atTop.jobName);
+    expect(outcome.BestTrainingJob?.Resource).toBe(top);
+  });
+
   it('is reproducible: the same RandomSeed proposes the same trials', async () => {
     const a = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 6, seed: 99 }), objective);
     const b = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 6, seed: 99 }), objective);

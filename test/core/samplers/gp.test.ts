@@ -165,3 +165,19 @@ describe('GP sampler', () => {
     expect(() => createGpSampler({ minObservations: 2.5 })).toThrow(/minObservations/);
   });
 });
+
+describe('GP over several resource levels', () => {
+  // At resource 1 low x looks good, at resource 3 high x is good (low fidelity misleads).
+  const low = Array.from({ length: 20 }, (_, i) => obs(i, { x: (i + 0.5) / 20, y: 0.5 }, (i + 0.5) / 20, 1));
+  const high = Array.from({ length: 6 }, (_, i) => obs(i, { x: (i + 0.5) / 6, y: 0.5 }, 1 - (i + 0.5) / 6, 3));
+  const ctx = { trialId: 50, proposed: [], history: [...low, ...high], objectiveType: 'Minimize' as const };
+
+  it('models every level jointly by default and one level on request, both taking EI at the largest level with enough results', () => {
+    const joint = createGpSampler({ minObservations: 5 }).suggest(XY, ctx, rngFor(2, 50))!;
+    const level = createGpSampler({ minObservations: 5, fidelity: 'level' }).suggest(XY, ctx, rngFor(2, 50))!;
+    expect(joint.x as number).toBeGreaterThan(0.6);
+    expect(level.x as number).toBeGreaterThan(0.6);
+    expect(joint).not.toEqual(level);
+    expect(() => createGpSampler({ fidelity: 'both' as 'joint' })).toThrow(/fidelity must be level or joint/);
+  });
+});
