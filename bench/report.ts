@@ -492,7 +492,8 @@ export function renderMarkdown(r: BenchResults): string {
       '- Every run is the real orchestrator (`initRun`, `tick`, `recordJobEvent`, `finalizeRun`) with the in-memory store and the simulated SageMaker backend, in virtual time (`bench/driver.ts`); the tuning input is validated like a real one.',
       '- Synthetic problems are not real training: they are built to have known optima and the features that matter (crossing learning curves, noisy low fidelities, categorical interactions). Conclusions transfer only as far as those features do.',
       '- No job fails and SageMaker never throttles here; failure handling and backoff are covered by the tests, not measured.',
-      '- The reported best is the best objective of any finished job, as AMT reports it. For Hyperband/ASHA it can be a low-rung result (see "regret at leaderboard top" for the alternative).',
+      '- The reported best (Finalize\'s `BestTrainingJob`) is the best objective among the jobs at the highest resource reached (`beatsBest`), so "final regret" and "regret at leaderboard top" agree; AMT reports the best job at any resource instead (see docs/design.md, "The run\'s best").',
+      '- Real training, with Optuna as a peer: `npm run bench:real`, results in bench/RESULTS-REAL.md.',
       '- Seeds pair the runs: the same seed gives Random, ASHA and asynchronous Hyperband the same stream of configurations, so equal regrets across them are expected, not a bug.',
     ].join('\n'),
   );
