@@ -14,6 +14,7 @@
  * A process runs one twin at a time (the environment is process-wide, as in Lambda).
  */
 import './polyfills';
+import { createHash } from 'node:crypto';
 import { mkdirSync, existsSync, symlinkSync, lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { TuningInput } from '../lambda/core/input';
@@ -24,12 +25,12 @@ import { LocalEventBus } from './eventbridge/bus';
 import type { EventPattern } from './eventbridge/pattern';
 import { resolveFromHyperParameters, startSageMakerEmulator, type CommandResolver, type RunningSageMakerEmulator } from './sagemaker';
 import { startSfnEndpoint, type SfnEndpoint } from './stepfunctions/endpoint';
-import { lambdaContext, type LambdaHandler } from './stepfunctions/lambda';
+import { LambdaFunctionError, LambdaServiceError, LocalLambdaFunction } from './lambda/runtime';
+import type { LambdaHandler } from './stepfunctions/lambda';
 import { LocalStepFunctions, type ExecutionResult } from './stepfunctions/runner';
-import { synthesizeTunerForLocal } from './synth';
+import { synthesizeTunerForLocal, type SynthesizedFunction, type SynthesizedTuner } from './synth';
 import {
   LOCAL_ACCOUNT,
-  LOCAL_BUCKET_NAME,
   LOCAL_JOB_NAME_PREFIX,
   LOCAL_REGION,
   LOCAL_TABLE_NAME,
@@ -63,15 +64,22 @@ export interface LocalTwinOptions {
    */
   readonly maxConcurrentJobs?: number;
   /**
-   * Powertools log level of the handlers (`SILENT` keeps a terminal display clean).
+   * Overrides the functions' Powertools log level (`POWERTOOLS_LOG_LEVEL`).
    *
-   * @default 'SILENT'
+   * @default - the level the construct configures (INFO)
    */
   readonly logLevel?: string;
   /**
-   * Seconds before an in-flight job is re-read from SageMaker (the reconciliation of lost events).
+   * Folder for the functions' logs (`<function>.log`, their "log groups").
    *
-   * @default 60
+   * @default - the logs are dropped
+   */
+  readonly functionLogDir?: string;
+  /**
+   * Overrides the seconds before an in-flight job is re-read from SageMaker (the
+   * reconciliation of lost events), for tests of lost events.
+   *
+   * @default - the deployed default (120)
    */
   readonly reconcileAfterSeconds?: number;
   /** @default 3000 */
@@ -94,6 +102,11 @@ interface LocalRunConfig {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the twin sets in its own process, for callers outside the functions (the CLI's
+ * `hpo start`/`results` against the twin, tests): the services' endpoints and admin
+ * credentials. The functions never see this environment; each has its own.
+ */
 const ENV_KEYS = [
   'AWS_REGION',
   'AWS_ACCESS_KEY_ID',
@@ -102,13 +115,6 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
-  'TABLE_NAME',
-  'JOB_NAME_PREFIX',
-  'BUCKET_NAME',
-  'ALLOWED_TRAINING_ROLE_ARNS',
-  'RECONCILE_AFTER_SECONDS',
-  'POWERTOOLS_SERVICE_NAME',
-  'POWERTOOLS_LOG_LEVEL',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
@@ -140,6 +146,12 @@ export class LocalTwin {
   /** Errors of event deliveries, for tests and `--verbose`. */
   readonly deliveryErrors: string[] = [];
 
+  /** The tuner's Lambda functions, by handler. */
+  readonly functions = new Map<HandlerName, LocalLambdaFunction>();
+  /** The training roles the tuner may pass (a run's default `RoleArn`). */
+  trainingRoleArns: readonly string[] = [];
+
+  private synthesized: SynthesizedTuner | undefined;
   private dynamodb: LocalDynamoDb | undefined;
   private sagemaker: RunningSageMakerEmulator | undefined;
   private endpoint: SfnEndpoint | undefined;
@@ -160,7 +172,8 @@ export class LocalTwin {
     return this.sagemaker.emulator;
   }
 
-  private async boot(synthesized: ReturnType<typeof synthesizeTunerForLocal>): Promise<void> {
+  private async boot(synthesized: SynthesizedTuner): Promise<void> {
+    this.synthesized = synthesized;
     mkdirSync(this.s3Root, { recursive: true });
     this.dynamodb = await startDynamoDb(this.options.dynamodbPath === undefined ? {} : { path: this.options.dynamodbPath });
     this.dynamodbEndpoint = this.dynamodb.endpoint;
@@ -179,6 +192,7 @@ export class LocalTwin {
     this.endpoint = await startSfnEndpoint(this.sfn);
     this.sfnEndpoint = this.endpoint.endpoint;
     this.stateMachineArn = synthesized.stateMachineArn;
+    this.trainingRoleArns = synthesized.trainingRoleArns;
 
     this.setEnv({
       AWS_REGION: LOCAL_REGION,
@@ -188,19 +202,27 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
       AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
-      TABLE_NAME: LOCAL_TABLE_NAME,
-      JOB_NAME_PREFIX: LOCAL_JOB_NAME_PREFIX,
-      BUCKET_NAME: LOCAL_BUCKET_NAME,
-      ALLOWED_TRAINING_ROLE_ARNS: '',
-      RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds ?? 60),
-      POWERTOOLS_SERVICE_NAME: 'hpo-tuner',
-      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
-    // Task states -> the real handlers, loaded after the environment is set (as in Lambda).
+    // The tuner's functions: the bundles of the cloud assembly, each in its own sandboxes.
+    for (const fn of Object.values(synthesized.functions)) {
+      this.functions.set(fn.handlerName, new LocalLambdaFunction({
+        name: fn.name,
+        arn: fn.arn,
+        codeDir: fn.codeDir,
+        handler: fn.handler,
+        environment: fn.environment,
+        timeoutSeconds: fn.timeoutSeconds,
+        memoryMb: fn.memoryMb,
+        runtimeEnvironment: this.runtimeEnvironment(fn),
+        ...(this.options.functionLogDir === undefined ? {} : { logFile: join(this.options.functionLogDir, `${fn.name}.log`) }),
+      }));
+    }
+
+    // Task states -> their functions, invoked like Step Functions' Lambda integration does.
     const handlers: Record<string, LambdaHandler> = {};
-    for (const [state, name] of Object.entries(synthesized.taskStateHandlers)) handlers[state] = loadHandler(name);
+    for (const [state, name] of Object.entries(synthesized.taskStateHandlers)) handlers[state] = this.invoker(name, 'RequestResponse');
     const waitStates = Object.keys(synthesized.definition.States).filter(
       (name) => String(synthesized.definition.States[name].Resource ?? '').endsWith('.waitForTaskToken'),
     );
@@ -213,15 +235,62 @@ export class LocalTwin {
         : { taskTokenWaits: { timeoutOverridesMs: Object.fromEntries(waitStates.map((s) => [s, this.options.pollIntervalMs as number])) } }),
     });
 
-    // EventBridge: the template's rules, each delivering to its target handler.
+    // EventBridge: the template's rules, each delivering to its target function (asynchronously).
     for (const rule of synthesized.rules) {
-      const handler = loadHandler(rule.handler);
-      const context = lambdaContext(rule.handler, LOCAL_REGION, LOCAL_ACCOUNT);
+      const invoke = this.invoker(rule.handler, 'Event');
       this.bus.subscribe(rule.pattern as EventPattern, async (event) => {
-        await deliverWithRetry(() => handler(event, context), (error) => this.deliveryFailed(error, rule.handler));
+        await deliverWithRetry(() => invoke(event, undefined as never), (error) => this.deliveryFailed(error, rule.handler));
       });
     }
     this.unsubscribeStatus = this.sfn.onStatusChange((event) => this.bus.put(event));
+  }
+
+  /**
+   * What the Lambda service adds to a function's environment: region, its role's credentials
+   * (an access key of its own, so the twin's services know which role calls), the runtime's
+   * variables; and what the twin adds: the local endpoints.
+   */
+  private runtimeEnvironment(fn: SynthesizedFunction): Record<string, string> {
+    return {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: accessKeyIdFor(fn.roleArn),
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_SESSION_TOKEN: 'local-session',
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      LAMBDA_TASK_ROOT: fn.codeDir,
+      _HANDLER: fn.handler,
+      TZ: ':UTC',
+      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
+      AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(this.options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: this.options.logLevel }),
+      ...(this.options.reconcileAfterSeconds === undefined ? {} : { RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds) }),
+    };
+  }
+
+  /**
+   * Invokes a function and reports its failure the way the caller sees it: a function error
+   * as `{Error: errorType, Cause: {errorMessage, errorType, trace}}`; an Invoke API error as
+   * `Lambda.<Exception>` (Step Functions' naming).
+   */
+  private invoker(name: HandlerName, type: 'RequestResponse' | 'Event'): LambdaHandler {
+    const fn = this.functions.get(name);
+    if (fn === undefined) throw new Error(`the template has no function for handler ${name}`);
+    return async (event: unknown) => {
+      try {
+        return await fn.invoke(event, type);
+      } catch (error) {
+        if (error instanceof LambdaFunctionError) throw asReportedError(error.errorType, error.errorMessage, error.trace);
+        if (error instanceof LambdaServiceError) throw asReportedError(`Lambda.${error.name}`, error.message, []);
+        throw error;
+      }
+    };
   }
 
   /** Start a tuning run: an execution of the tuner's state machine with the input as is. */
@@ -284,10 +353,12 @@ export class LocalTwin {
     this.closed = true;
     this.unsubscribeStatus?.();
     this.sfn.close();
+    await Promise.all([...this.functions.values()].map((fn) => fn.close()));
     await this.sagemaker?.close();
     await this.endpoint?.close();
     await this.bus.close();
     await this.dynamodb?.close();
+    this.synthesized?.dispose();
     for (const [key, value] of this.savedEnv) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
@@ -352,12 +423,17 @@ function isDanglingLink(path: string): boolean {
   }
 }
 
-/** The real handler module, loaded like Lambda loads it. */
-function loadHandler(name: HandlerName): LambdaHandler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(`../lambda/handlers/${name}`) as { handler?: LambdaHandler };
-  if (typeof module.handler !== 'function') throw new Error(`lambda/handlers/${name} exports no handler`);
-  return module.handler;
+/** An error whose `name` and `message` are what the Lambda runtime reported. */
+function asReportedError(errorType: string, errorMessage: string, trace: readonly string[]): Error {
+  const error = new Error(errorMessage);
+  error.name = errorType;
+  error.stack = trace.length > 0 ? trace.join('\n') : `${errorType}: ${errorMessage}`;
+  return error;
+}
+
+/** A function's access key id: derived from its role, so the twin's services know who calls. */
+export function accessKeyIdFor(roleArn: string): string {
+  return `ASIA${createHash('sha256').update(roleArn).digest('hex').slice(0, 16).toUpperCase()}`;
 }
 
 /** EventBridge retries a failed asynchronous invocation; so does the twin, briefly. */

@@ -193,8 +193,9 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       lambdaFunction: fns.validate,
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       retryOnServiceExceptions: false,
-      // {input, spec}: the request as given and what it means to the tuning core.
-      resultSelector: { 'input.$': '$.Payload.input', 'spec.$': '$.Payload.spec' },
+      // Only the run's name: Init reads the input from the execution itself, so no state
+      // carries the input (up to 256 KiB) or anything derived from it.
+      resultSelector: { 'runId.$': '$.Payload.runId' },
       // No ResultPath: the default ('$') replaces the state. An explicit "ResultPath": "$"
       // means the same in AWS, but aws-local-stepfunctions 3.0.0 writes it to a key named '$'.
     }),
@@ -212,8 +213,9 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
           Name: $.stringAt('$$.Execution.Name'),
           StartTime: $.stringAt('$$.Execution.StartTime'),
         },
-        input: $.objectAt('$.input'),
-        spec: $.objectAt('$.spec'),
+        // The execution's own input, validated by Validate (Init validates it again: cheap,
+        // and Init must never trust what it stores).
+        input: $.objectAt('$$.Execution.Input'),
       }),
       retryOnServiceExceptions: false,
       // The loop's state from here on: {runId, generation, ticks}.
@@ -433,8 +435,8 @@ export function resolveTokensForLocal(value: unknown, arnsByLogicalId: Readonly<
       return resolved;
     }
     if (key === 'Fn::GetAtt' && Array.isArray(arg)) {
-      const [logicalId] = arg as [string, string];
-      const resolved = arnsByLogicalId[logicalId];
+      const [logicalId, attribute] = arg as [string, string];
+      const resolved = arnsByLogicalId[`${logicalId}.${attribute}`] ?? arnsByLogicalId[logicalId];
       if (resolved === undefined) throw new Error(`cannot resolve { Fn::GetAtt: ${JSON.stringify(arg)} } for the local definition`);
       return resolved;
     }

@@ -7,6 +7,22 @@
  * KMS key is covered as well.
  */
 
+import type { HandlerName } from './definition';
+
+/**
+ * The results-table actions each function calls (on the table and its index `gsi1`), exactly:
+ * the end-to-end tests' permissions ledger fails on a call denied and on a grant unused.
+ */
+export const TABLE_ACTIONS: Readonly<Record<HandlerName, readonly string[]>> = {
+  validate: [],
+  init: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  tick: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  'wait-for-change': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  finalize: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  'on-training-event': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  'on-execution-end': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+};
+
 /** Start a tuning run (an execution of the tuner's state machine). */
 export const START_EXECUTION_ACTIONS = ['states:StartExecution'];
 
@@ -14,7 +30,7 @@ export const START_EXECUTION_ACTIONS = ['states:StartExecution'];
 export const STOP_EXECUTION_ACTIONS = ['states:StopExecution'];
 
 /** Report the result of a `.waitForTaskToken` task (wake the reconciler loop). */
-export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess'];
 
 /**
  * `sagemaker:CreateTrainingJob` plus `sagemaker:AddTags`: CreateTrainingJob with `Tags` is
@@ -30,14 +46,6 @@ export const SAGEMAKER_STOP_ACTIONS = ['sagemaker:StopTrainingJob'];
 
 /** Release a warm pool (`ResourceConfig.KeepAlivePeriodInSeconds` = 0). */
 export const SAGEMAKER_UPDATE_ACTIONS = ['sagemaker:UpdateTrainingJob'];
-
-/**
- * List training jobs. List actions do not support resource-level permissions in IAM, so the
- * statement needs `Resource: *`.
- *
- * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
- */
-export const SAGEMAKER_LIST_ACTIONS = ['sagemaker:ListTrainingJobs'];
 
 /** Pass a training role to SageMaker (always with the `iam:PassedToService` condition). */
 export const PASS_ROLE_ACTIONS = ['iam:PassRole'];

@@ -34,7 +34,7 @@ function startHpo(args: string[], home: string): { child: ChildProcess; done: Pr
 }
 
 function writeInput(home: string, name: string, options: Parameters<typeof tuningInput>[0], staticHps: Record<string, string> = {}): string {
-  const input = tuningInput({ name, ...options }) as unknown as Record<string, unknown>;
+  const input = tuningInput({ name, roleArn: null, ...options }) as unknown as Record<string, unknown>;
   (input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters = staticHps;
   input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };
   const file = join(home, `${name}.json`);

@@ -58,7 +58,7 @@ describe('example app (HpoTunerStack)', () => {
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
     expect(acks.length).toBeGreaterThan(10);
     for (const [id, reason] of acks) {
-      expect(id).toMatch(/AwsSolutions-(IAM5\[.+\]|IAM4\[.+\]|L1|S1|SQS3)$/);
+      expect(id).toMatch(/AwsSolutions-(IAM5\[.+\]|IAM4\[.+\]|L1|S1|SQS3|SF1)$/);
       expect(reason.length).toBeGreaterThan(40);
     }
   });

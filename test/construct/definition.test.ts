@@ -81,11 +81,11 @@ describe('state machine definition', () => {
     });
   });
 
-  test('Validate: the whole input in, {input, spec} out, InvalidTuningInput -> InvalidInput', () => {
+  test('Validate: the whole input in, only {runId} out (no state carries the input), InvalidTuningInput -> InvalidInput', () => {
     expect(states.Validate).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: { FunctionName: fnArn('ValidateFunction'), 'Payload.$': '$' },
-      ResultSelector: { 'input.$': '$.Payload.input', 'spec.$': '$.Payload.spec' },
+      ResultSelector: { 'runId.$': '$.Payload.runId' },
       Retry: [LAMBDA_RETRY],
       Catch: [{ ErrorEquals: ['InvalidTuningInput'], Next: 'InvalidInput' }],
       Next: 'Init',
@@ -96,14 +96,13 @@ describe('state machine definition', () => {
     expect(states.InvalidInput).toEqual({ Type: 'Fail', Comment: expect.any(String), ErrorPath: '$.Error', CausePath: '$.Cause' });
   });
 
-  test('Init: execution context + validated input in, {runId, generation: 0, ticks: 0} out', () => {
+  test('Init: execution context + the execution\'s own input in, {runId, generation: 0, ticks: 0} out', () => {
     expect(states.Init).toMatchObject({
       Parameters: {
         FunctionName: fnArn('InitFunction'),
         Payload: {
           execution: { 'Id.$': '$$.Execution.Id', 'Name.$': '$$.Execution.Name', 'StartTime.$': '$$.Execution.StartTime' },
-          'input.$': '$.input',
-          'spec.$': '$.spec',
+          'input.$': '$$.Execution.Input',
         },
       },
       ResultSelector: { 'runId.$': '$.Payload.runId', generation: 0, ticks: 0 },
@@ -273,7 +272,12 @@ describe('synthesizeDefinitionForLocal', () => {
       { HyperParameterTuningJobName: 'run-1' },
       {
         context: {
-          Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:tuner:run-1', Name: 'run-1', StartTime: '2025-01-01T00:00:00Z' },
+          Execution: {
+            Id: 'arn:aws:states:us-east-1:000000000000:execution:tuner:run-1',
+            Name: 'run-1',
+            StartTime: '2025-01-01T00:00:00Z',
+            Input: { HyperParameterTuningJobName: 'run-1' },
+          },
           StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:tuner' },
           Task: { Token: 'token-1' },
         } as never,
@@ -281,7 +285,7 @@ describe('synthesizeDefinitionForLocal', () => {
           taskResourceLocalHandlers: {
             Validate: (input) => {
               calls.push(`Validate ${JSON.stringify(input)}`);
-              return { Payload: { input: (input as { Payload: Record<string, string> }).Payload, spec: { runName: 'run-1' } } };
+              return { Payload: { runId: (input as { Payload: Record<string, string> }).Payload.HyperParameterTuningJobName } };
             },
             Init: (input) => {
               // aws-local-stepfunctions fills $$.Execution.StartTime itself.
@@ -308,7 +312,7 @@ describe('synthesizeDefinitionForLocal', () => {
     await expect(execution.result).resolves.toEqual({ BestTrainingJob: { TrainingJobName: 'x' } });
     expect(calls).toEqual([
       'Validate {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:validate","Payload":{"HyperParameterTuningJobName":"run-1"}}',
-      'Init {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:init","Payload":{"execution":{"Id":"arn:aws:states:us-east-1:000000000000:execution:tuner:run-1","Name":"run-1","StartTime":"<time>"},"input":{"HyperParameterTuningJobName":"run-1"},"spec":{"runName":"run-1"}}}',
+      'Init {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:init","Payload":{"execution":{"Id":"arn:aws:states:us-east-1:000000000000:execution:tuner:run-1","Name":"run-1","StartTime":"<time>"},"input":{"HyperParameterTuningJobName":"run-1"}}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":0}}',
       'WaitForChange {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:wait-for-change","Payload":{"runId":"run-1","taskToken":"token-1","version":1}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":1}}',

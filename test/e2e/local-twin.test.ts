@@ -26,7 +26,8 @@ let sagemaker: SageMakerClient;
 
 /** A Hyperband input whose jobs run the fixture script locally. */
 function localInput(options: InputOptions & { staticHyperParameters?: Record<string, string> } = {}): Record<string, unknown> {
-  const input = tuningInput({ minResource: 1, maxResource: 9, eta: 3, ...options }) as unknown as Record<string, unknown>;
+  // roleArn: null: the tuner's own training role (the default), as local runs leave it out.
+  const input = tuningInput({ minResource: 1, maxResource: 9, eta: 3, roleArn: null, ...options }) as unknown as Record<string, unknown>;
   const definition = input.TrainingJobDefinition as Record<string, unknown>;
   definition.StaticHyperParameters = { ...(options.staticHyperParameters ?? {}) };
   input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };

@@ -14,6 +14,12 @@ export interface InputOptions {
   objectiveType?: 'Maximize' | 'Minimize';
   keepAliveSeconds?: number;
   completion?: Record<string, unknown>;
+  /**
+   * `TrainingJobDefinition.RoleArn`; `null` leaves it out (the tuner's own role, as local runs do).
+   *
+   * @default 'arn:aws:iam::123456789012:role/SageMakerTrainingRole'
+   */
+  roleArn?: string | null;
 }
 
 export function tuningInput(options: InputOptions = {}): TuningInput {
@@ -54,7 +60,7 @@ export function tuningInput(options: InputOptions = {}): TuningInput {
         TrainingInputMode: 'File',
         MetricDefinitions: [{ Name: 'accuracy', Regex: "'eval_accuracy': ([0-9\\.]+)" }],
       },
-      RoleArn: 'arn:aws:iam::123456789012:role/SageMakerTrainingRole',
+      ...(options.roleArn === null ? {} : { RoleArn: options.roleArn ?? 'arn:aws:iam::123456789012:role/SageMakerTrainingRole' }),
       StaticHyperParameters: { dataset: 'mnist' },
       OutputDataConfig: { S3OutputPath: 's3://my-bucket/output' },
       ResourceConfig: {

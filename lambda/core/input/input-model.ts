@@ -327,7 +327,8 @@ const trainingJobDefinition = obj(
       },
       ['TrainingInputMode'],
     ),
-    RoleArn: str('The IAM role the training jobs run as.', {
+    RoleArn: str('The IAM role the training jobs run as. Defaults to the tuner\'s own training role when the tuner has exactly one.', {
+      extension: 'Optional here (AMT requires it): the tuner fills in its own training role, so local inputs and most cloud inputs can leave it out.',
       minLength: 20,
       maxLength: 2048,
       pattern: 'arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+',
@@ -392,7 +393,7 @@ const trainingJobDefinition = obj(
       { maxEntries: 48 },
     ),
   },
-  ['AlgorithmSpecification', 'RoleArn', 'OutputDataConfig', 'ResourceConfig', 'StoppingCondition'],
+  ['AlgorithmSpecification', 'OutputDataConfig', 'ResourceConfig', 'StoppingCondition'],
 );
 
 /** The whole tuning input. */

@@ -330,7 +330,7 @@ export interface TrainingJobDefinition {
   /** Container and metrics. */
   readonly AlgorithmSpecification: AlgorithmSpecification;
   /** IAM role the training jobs run as. */
-  readonly RoleArn: string;
+  readonly RoleArn?: string;
   /** Input channels. */
   readonly InputDataConfig?: readonly Channel[];
   /** VPC settings. */

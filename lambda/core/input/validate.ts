@@ -45,7 +45,32 @@ export function validateTuningInput(raw: unknown): Problem[] {
   // A field already reported by the structural check is not reported again by a rule.
   const reported = new Set(structural.map((p) => p.path));
   const crossField = [...rangeRules(view), ...strategyRules(view), ...definitionRules(view)].filter((p) => !reported.has(p.path));
-  return [...structural, ...crossField];
+  return [...structural, ...crossField, ...sizeRules(raw)];
+}
+
+/**
+ * The largest tuning input a run can start with, in bytes of its JSON (UTF-8).
+ *
+ * Step Functions passes at most 256 KiB (262,144 bytes) as an execution's input and as any
+ * state's input or output (`States.DataLimitExceeded` beyond). The input reaches Init inside
+ * a payload with the execution's id, name and start time; 2 KiB are kept for those.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+export const MAX_TUNING_INPUT_BYTES = 256 * 1024 - 2 * 1024;
+
+/** An input too large to start a run fails before anything starts, with its size and the limit. */
+function sizeRules(raw: unknown): Problem[] {
+  const bytes = new TextEncoder().encode(JSON.stringify(raw) ?? '').length;
+  if (bytes <= MAX_TUNING_INPUT_BYTES) return [];
+  return [
+    error(
+      '$',
+      `the tuning input is ${bytes.toLocaleString('en-US')} bytes as JSON; a run can start with at most ${MAX_TUNING_INPUT_BYTES.toLocaleString('en-US')} ` +
+        '(Step Functions passes at most 262,144 bytes between states, and the tuner keeps 2,048 for its own fields): ' +
+        'shorten StaticHyperParameters, Environment or Tags, or pass large values through an input channel',
+    ),
+  ];
 }
 
 /**

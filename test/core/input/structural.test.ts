@@ -69,7 +69,7 @@ describe('unknown fields', () => {
 
 describe('required fields', () => {
   it('reports a missing required field at its own path', () => {
-    expect(problemsWith((i) => deleteAt(i, `${DEF}.RoleArn`))).toEqual([err(`${DEF}.RoleArn`, 'missing required field RoleArn in TrainingJobDefinition')]);
+    expect(problemsWith((i) => deleteAt(i, `${DEF}.AlgorithmSpecification`))).toEqual([err(`${DEF}.AlgorithmSpecification`, 'missing required field AlgorithmSpecification in TrainingJobDefinition')]);
   });
 
   it('reports a missing top-level field', () => {
