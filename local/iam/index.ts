@@ -1,0 +1,9 @@
+/**
+ * The local twin's IAM layer: identity policies read from the synthesized template, IAM calls
+ * derived from each AWS request, decisions by @cloud-copilot/iam-simulate, AWS-shaped denials,
+ * an authorizing proxy per local service, and a ledger of what each function used.
+ */
+export { policiesFromTemplate } from './template-policies';
+export type { CfnTemplate, RolePolicies, TokenResolver } from './template-policies';
+export { listOf, statementsOf } from './types';
+export type { IamCall, IdentityPolicy, PolicyDocument, PolicyStatement, Principal, RequestContext } from './types';
