@@ -3,6 +3,8 @@
  * derived from each AWS request, decisions by @cloud-copilot/iam-simulate, AWS-shaped denials,
  * an authorizing proxy per local service, and a ledger of what each function used.
  */
+export { authorize, denialMessage, sessionArnOf, TASK_TOKEN_ACTIONS } from './authorize';
+export type { Authorization, AuthorizeOptions, Decision, Grant } from './authorize';
 export { policiesFromTemplate } from './template-policies';
 export type { CfnTemplate, RolePolicies, TokenResolver } from './template-policies';
 export { listOf, statementsOf } from './types';
