@@ -5,6 +5,16 @@
  */
 export { authorize, denialMessage, sessionArnOf, TASK_TOKEN_ACTIONS } from './authorize';
 export type { Authorization, AuthorizeOptions, Decision, Grant } from './authorize';
+export {
+  callsForRequest,
+  InvalidRequestError,
+  s3Calls,
+  stateMachineArnOfExecution,
+  TARGET_PREFIXES,
+  trainingJobArn,
+  UnknownOperationError,
+} from './calls';
+export type { AwsJsonRequest, CallsOptions, JsonService, S3Operation } from './calls';
 export { policiesFromTemplate } from './template-policies';
 export type { CfnTemplate, RolePolicies, TokenResolver } from './template-policies';
 export { listOf, statementsOf } from './types';
