@@ -15,6 +15,8 @@ export {
   UnknownOperationError,
 } from './calls';
 export type { AwsJsonRequest, CallsOptions, JsonService, S3Operation } from './calls';
+export { PermissionsLedger, renderPermissionsMarkdown, unusedGrants } from './ledger';
+export type { GrantOptions, LedgerEntry, LedgerProblem, RenderOptions, UnusedGrant } from './ledger';
 export { policiesFromTemplate } from './template-policies';
 export type { CfnTemplate, RolePolicies, TokenResolver } from './template-policies';
 export { listOf, statementsOf } from './types';
