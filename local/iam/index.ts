@@ -15,8 +15,12 @@ export {
   UnknownOperationError,
 } from './calls';
 export type { AwsJsonRequest, CallsOptions, JsonService, S3Operation } from './calls';
+export { accessDeniedAnswer, unknownOperationAnswer, validationAnswer } from './denial';
+export type { HttpAnswer } from './denial';
 export { PermissionsLedger, renderPermissionsMarkdown, unusedGrants } from './ledger';
 export type { GrantOptions, LedgerEntry, LedgerProblem, RenderOptions, UnusedGrant } from './ledger';
+export { accessKeyIdOf, startAuthorizingProxy } from './proxy';
+export type { AuthorizingProxy, AuthorizingProxyOptions } from './proxy';
 export { policiesFromTemplate } from './template-policies';
 export type { CfnTemplate, RolePolicies, TokenResolver } from './template-policies';
 export { listOf, statementsOf } from './types';

@@ -84,3 +84,13 @@ export function tunerIam(): TunerIam {
 
 /** A training job ARN of this account. */
 export const jobArn = (name: string): string => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${name}`;
+
+/** The error a call fails with; fails the test if the call succeeds. */
+export function errorOf(call: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; $fault?: string }> {
+  return call.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (e: unknown) => e as Error,
+  );
+}
