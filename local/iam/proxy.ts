@@ -15,7 +15,7 @@
  */
 import { type IncomingMessage, type ServerResponse, Agent, createServer, request as httpRequest } from 'node:http';
 import { listenOnLoopback } from '../loopback';
-import { authorize } from './authorize';
+import { authorize, type Authorization } from './authorize';
 import { callsForRequest, InvalidRequestError, UnknownOperationError, type JsonService } from './calls';
 import { accessDeniedAnswer, type HttpAnswer, unknownOperationAnswer, validationAnswer } from './denial';
 import type { PermissionsLedger } from './ledger';
@@ -136,7 +136,14 @@ export async function startAuthorizingProxy(options: AuthorizingProxyOptions): P
       throw err;
     }
     for (const call of calls) {
-      const decision = await authorize(principal, call, { region });
+      let decision: Authorization;
+      try {
+        decision = await authorize(principal, call, { region });
+      } catch (err) {
+        // A policy or call iam-simulate refuses: a bug to fix, reported like an unknown operation.
+        ledger.recordProblem(principal.name, targetHeader, err instanceof Error ? err.message : String(err));
+        throw err;
+      }
       ledger.record(principal.name, targetHeader, decision);
       if (!decision.allowed) {
         answer(res, accessDeniedAnswer(service, decision.message ?? 'access denied'));

