@@ -290,6 +290,17 @@ export class LocalStepFunctions {
   }
 
   /**
+   * The state machine of the execution a task token was issued to (also once the token has
+   * closed), or undefined for a token this service never issued. AWS authorizes
+   * `SendTaskSuccess`/`SendTaskFailure`/`SendTaskHeartbeat` against it: the twin's IAM
+   * layer asks here (`resourceForTaskToken`).
+   */
+  stateMachineArnForTaskToken(taskToken: string): string | undefined {
+    const executionArn = this.tokens.executionArnOf(taskToken);
+    return executionArn === undefined ? undefined : this.executions.get(executionArn)?.description.stateMachineArn;
+  }
+
+  /**
    * Waits until an execution is no longer RUNNING and returns its description.
    *
    * @throws Error after `timeoutMs`, naming the execution and the state it is in
