@@ -402,6 +402,8 @@ export class HyperparameterTuner extends Construct {
       JOB_NAME_PREFIX: this.jobNamePrefix,
       BUCKET_NAME: this.bucket.bucketName,
       ALLOWED_TRAINING_ROLE_ARNS: this.trainingRoles.map((r) => r.roleArn).join(','),
+      // The created role reaches only the tuner's bucket: Validate refuses S3 locations elsewhere.
+      ...(this.trainingRole ? { OWN_TRAINING_ROLE_ARN: this.trainingRole.roleArn } : {}),
     };
     const fn = (spec: FunctionSpec): lambda.Function =>
       this.createFunction(spec, environment, { logRetention, tracing, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
@@ -449,17 +451,13 @@ export class HyperparameterTuner extends Construct {
     table(waitFn, 'wait-for-change');
     // finalize: records the best trial, releases warm pools.
     table(finalizeFn, 'finalize');
-    sagemaker(finalizeFn, [...perms.SAGEMAKER_UPDATE_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS]);
+    sagemaker(finalizeFn, perms.SAGEMAKER_UPDATE_ACTIONS);
     // on-training-event: records the result (+ SendTaskSuccess, below).
     table(onTrainingEventFn, 'on-training-event');
     sagemaker(onTrainingEventFn, perms.SAGEMAKER_DESCRIBE_ACTIONS);
     // on-execution-end: stops in-flight jobs and releases warm pools of finished ones.
     table(onExecutionEndFn, 'on-execution-end');
-    sagemaker(onExecutionEndFn, [
-      ...perms.SAGEMAKER_STOP_ACTIONS,
-      ...perms.SAGEMAKER_DESCRIBE_ACTIONS,
-      ...perms.SAGEMAKER_UPDATE_ACTIONS,
-    ]);
+    sagemaker(onExecutionEndFn, [...perms.SAGEMAKER_STOP_ACTIONS, ...perms.SAGEMAKER_UPDATE_ACTIONS]);
 
     // --- State machine ------------------------------------------------------------------
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention });

@@ -62,9 +62,6 @@ export interface SynthesizedFunction {
   readonly roleArn: string;
 }
 
-/** An IAM policy document, tokens resolved. */
-export type PolicyDocument = { readonly Version?: string; readonly Statement: unknown };
-
 export interface SynthesizedTuner {
   readonly stateMachineArn: string;
   /** The ASL (JSONPath) with every token resolved. */
@@ -73,8 +70,12 @@ export interface SynthesizedTuner {
   readonly taskStateHandlers: Record<string, HandlerName>;
   readonly rules: readonly LocalRule[];
   readonly functions: Readonly<Record<HandlerName, SynthesizedFunction>>;
-  /** Identity policies of every role in the template, by role ARN. */
-  readonly rolePolicies: ReadonlyMap<string, readonly PolicyDocument[]>;
+  /** The stack's CloudFormation template, tokens unresolved (read IAM policies with {@link resolve}). */
+  readonly template: Template;
+  /** Resolves the template's tokens to the twin's names and ARNs. */
+  readonly resolve: (value: unknown) => unknown;
+  /** The ARN the twin gives a resource of the template (roles, table, bucket, ...). */
+  readonly arnOf: (logicalId: string) => string | undefined;
   /** The training roles the tuner may pass (what its functions' `ALLOWED_TRAINING_ROLE_ARNS` say). */
   readonly trainingRoleArns: readonly string[];
   /** The cloud assembly folder; the function code lives in it until {@link dispose}. */
@@ -92,7 +93,7 @@ export interface SynthesizeOptions {
 }
 
 type CfnResource = { Type: string; Properties?: Record<string, unknown> };
-type Template = { Resources: Record<string, CfnResource> };
+export type Template = { Resources: Record<string, CfnResource> };
 
 /** The names and ARNs the twin gives the template's resources, for `Ref` and `Fn::GetAtt`. */
 function localNames(template: Template, stateMachineArn: string, stateMachineLogicalId: string, functionIds: Readonly<Record<string, HandlerName>>): Record<string, string> {
@@ -214,27 +215,6 @@ function synthesizeInto(outdir: string, options: SynthesizeOptions): Synthesized
     };
   }
 
-  // --- IAM: identity policies per role ---------------------------------------------------
-  const rolePolicies = new Map<string, PolicyDocument[]>();
-  const add = (roleId: string, document: unknown): void => {
-    const arn = names[`${roleId}.Arn`];
-    if (arn === undefined) throw new Error(`policy attached to ${roleId}, which is not a role of the template`);
-    rolePolicies.set(arn, [...(rolePolicies.get(arn) ?? []), resolve(document) as PolicyDocument]);
-  };
-  for (const [id, resource] of resources) {
-    if (resource.Type === 'AWS::IAM::Role') {
-      rolePolicies.set(names[`${id}.Arn`], rolePolicies.get(names[`${id}.Arn`]) ?? []);
-      for (const inline of (resource.Properties?.Policies ?? []) as Array<{ PolicyDocument: unknown }>) add(id, inline.PolicyDocument);
-      if (((resource.Properties?.ManagedPolicyArns ?? []) as unknown[]).length > 0) {
-        throw new Error(`role ${id} has managed policies, whose content the local twin does not know`);
-      }
-    }
-    if (resource.Type === 'AWS::IAM::Policy') {
-      for (const ref of (resource.Properties?.Roles ?? []) as Array<{ Ref?: string }>) {
-        if (ref.Ref !== undefined) add(ref.Ref, resource.Properties?.PolicyDocument);
-      }
-    }
-  }
   const trainingRoleArns = (functions.validate?.environment.ALLOWED_TRAINING_ROLE_ARNS ?? '').split(',').filter((s) => s !== '');
 
   // --- EventBridge rules -------------------------------------------------------------------
@@ -256,7 +236,9 @@ function synthesizeInto(outdir: string, options: SynthesizeOptions): Synthesized
     taskStateHandlers,
     rules,
     functions: functions as Record<HandlerName, SynthesizedFunction>,
-    rolePolicies,
+    template,
+    resolve,
+    arnOf: (id) => names[`${id}.Arn`],
     trainingRoleArns,
     outdir,
     dispose: () => rmSync(outdir, { recursive: true, force: true }),

@@ -25,6 +25,7 @@ import { LocalEventBus } from './eventbridge/bus';
 import type { EventPattern } from './eventbridge/pattern';
 import { resolveFromHyperParameters, startSageMakerEmulator, type CommandResolver, type RunningSageMakerEmulator } from './sagemaker';
 import { startSfnEndpoint, type SfnEndpoint } from './stepfunctions/endpoint';
+import { authorize, PermissionsLedger, policiesFromTemplate, s3Calls, startAuthorizingProxy, type AuthorizingProxy, type Principal } from './iam';
 import { LambdaFunctionError, LambdaServiceError, LocalLambdaFunction } from './lambda/runtime';
 import type { LambdaHandler } from './stepfunctions/lambda';
 import { LocalStepFunctions, type ExecutionResult } from './stepfunctions/runner';
@@ -150,10 +151,20 @@ export class LocalTwin {
   readonly functions = new Map<HandlerName, LocalLambdaFunction>();
   /** The training roles the tuner may pass (a run's default `RoleArn`). */
   trainingRoleArns: readonly string[] = [];
+  /**
+   * Every AWS call the functions (and training jobs, for S3) made, authorized against their
+   * roles' identity policies from the template: what was allowed, what was denied.
+   */
+  readonly ledger = new PermissionsLedger();
+  /** The template's roles as IAM principals, by role ARN (the functions' and the training roles). */
+  readonly principals = new Map<string, Principal>();
 
   private synthesized: SynthesizedTuner | undefined;
   private dynamodb: LocalDynamoDb | undefined;
   private sagemaker: RunningSageMakerEmulator | undefined;
+  private readonly proxies: AuthorizingProxy[] = [];
+  /** What the functions' SDKs call: the authorizing proxies in front of the services. */
+  private readonly functionEndpoints = { dynamodb: '', sagemaker: '', sfn: '' };
   private endpoint: SfnEndpoint | undefined;
   private readonly savedEnv = new Map<string, string | undefined>();
   private readonly localRuns = new Map<string, LocalRunConfig>();
@@ -185,6 +196,7 @@ export class LocalTwin {
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       resolveCommand: this.resolveCommand,
+      authorizeS3: this.authorizeTrainingS3,
       ...(this.options.maxConcurrentJobs === undefined ? {} : { maxConcurrentJobs: this.options.maxConcurrentJobs }),
       ...(this.options.stopGracePeriodMs === undefined ? {} : { stopGracePeriodMs: this.options.stopGracePeriodMs }),
     });
@@ -204,6 +216,8 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
+
+    await this.startIamEnforcement(synthesized);
 
     // The tuner's functions: the bundles of the cloud assembly, each in its own sandboxes.
     for (const fn of Object.values(synthesized.functions)) {
@@ -265,13 +279,51 @@ export class LocalTwin {
       LAMBDA_TASK_ROOT: fn.codeDir,
       _HANDLER: fn.handler,
       TZ: ':UTC',
-      AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
-      AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: this.functionEndpoints.dynamodb,
+      AWS_ENDPOINT_URL_SAGEMAKER: this.functionEndpoints.sagemaker,
+      AWS_ENDPOINT_URL_SFN: this.functionEndpoints.sfn,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...(this.options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: this.options.logLevel }),
       ...(this.options.reconcileAfterSeconds === undefined ? {} : { RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds) }),
     };
+  }
+
+  /**
+   * IAM as deployed: every role of the template becomes a principal with its identity policies;
+   * each function calls DynamoDB, SageMaker and Step Functions through an authorizing proxy that
+   * knows it by its access key, so a call its role does not allow fails with AWS's
+   * `AccessDeniedException`, and every call is recorded in {@link ledger}.
+   */
+  private async startIamEnforcement(synthesized: SynthesizedTuner): Promise<void> {
+    const roles = policiesFromTemplate(synthesized.template, synthesized.resolve);
+    const byAccessKey = new Map<string, Principal>();
+    const nameOfRole = new Map(Object.values(synthesized.functions).map((fn) => [fn.roleLogicalId, fn.name]));
+    for (const [logicalId, role] of roles) {
+      const roleArn = synthesized.arnOf(logicalId);
+      if (roleArn === undefined) continue;
+      const principal: Principal = { name: nameOfRole.get(logicalId) ?? logicalId, roleArn, policies: role.policies };
+      this.principals.set(roleArn, principal);
+    }
+    for (const fn of Object.values(synthesized.functions)) {
+      const principal = this.principals.get(fn.roleArn);
+      if (principal === undefined) throw new Error(`the role of function ${fn.name} is not in the template`);
+      byAccessKey.set(accessKeyIdFor(fn.roleArn), principal);
+    }
+    const common = { principals: byAccessKey, region: LOCAL_REGION, account: LOCAL_ACCOUNT, ledger: this.ledger };
+    const dynamodb = await startAuthorizingProxy({ ...common, service: 'dynamodb', target: this.dynamodbEndpoint });
+    this.proxies.push(dynamodb);
+    const sagemaker = await startAuthorizingProxy({ ...common, service: 'sagemaker', target: this.sagemakerEndpoint });
+    this.proxies.push(sagemaker);
+    const sfn = await startAuthorizingProxy({
+      ...common,
+      service: 'sfn',
+      target: this.sfnEndpoint,
+      resourceForTaskToken: (token) => this.sfn.stateMachineArnForTaskToken(token),
+    });
+    this.proxies.push(sfn);
+    this.functionEndpoints.dynamodb = dynamodb.endpoint;
+    this.functionEndpoints.sagemaker = sagemaker.endpoint;
+    this.functionEndpoints.sfn = sfn.endpoint;
   }
 
   /**
@@ -354,6 +406,7 @@ export class LocalTwin {
     this.unsubscribeStatus?.();
     this.sfn.close();
     await Promise.all([...this.functions.values()].map((fn) => fn.close()));
+    await Promise.all(this.proxies.map((p) => p.close()));
     await this.sagemaker?.close();
     await this.endpoint?.close();
     await this.bus.close();
@@ -364,6 +417,22 @@ export class LocalTwin {
       else process.env[key] = value;
     }
   }
+
+  /**
+   * What a training job does in S3, authorized against its role's policies from the template
+   * (the training role the construct creates): checkpoints and outputs in the tuner's bucket.
+   * Channels of other buckets are local folders (`LocalConfig.Channels`) and are not checked.
+   */
+  private readonly authorizeTrainingS3 = async (roleArn: string, operation: 'get' | 'put' | 'list', bucket: string, key: string): Promise<string | undefined> => {
+    const principal = this.principals.get(roleArn);
+    if (principal === undefined) return `the training job's role ${roleArn} is not a role of the tuner's template`;
+    for (const call of s3Calls(operation, bucket, key)) {
+      const decision = await authorize(principal, call, { region: LOCAL_REGION });
+      this.ledger.record(principal.name, `S3.${call.action.slice(3)}`, decision);
+      if (!decision.allowed) return decision.message ?? `access denied: ${call.action} on ${call.resource}`;
+    }
+    return undefined;
+  };
 
   /** Maps a training job to its run's `LocalConfig` command (or script mode's `sagemaker_program`). */
   private readonly resolveCommand: CommandResolver = (request, context) => {

@@ -20,6 +20,10 @@ export interface HandlerDeps extends OrchestratorDeps {
   readonly waker: TaskWaker;
   /** Roles a run may pass to SageMaker; empty means "not restricted by the tuner". */
   readonly allowedTrainingRoleArns: readonly string[];
+  /** The training role the construct created (it reaches only the tuner's bucket), if it did. */
+  readonly ownTrainingRoleArn?: string;
+  /** The tuner's bucket (checkpoints and outputs by default). */
+  readonly bucketName: string;
 }
 
 const CONFIG_VARS = [
@@ -27,6 +31,7 @@ const CONFIG_VARS = [
   'JOB_NAME_PREFIX',
   'BUCKET_NAME',
   'ALLOWED_TRAINING_ROLE_ARNS',
+  'OWN_TRAINING_ROLE_ARN',
   'RECONCILE_AFTER_SECONDS',
   'AWS_REGION',
   'AWS_ENDPOINT_URL',
@@ -53,6 +58,8 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     jobNamePrefix: requiredEnv('JOB_NAME_PREFIX', env),
     storage: { checkpointBase: `s3://${bucket}/checkpoints`, outputBase: `s3://${bucket}/output` },
     reconcileAfterSeconds: numberEnv('RECONCILE_AFTER_SECONDS', 120, env),
+    bucketName: bucket,
+    ...(optionalEnv('OWN_TRAINING_ROLE_ARN', env) ? { ownTrainingRoleArn: optionalEnv('OWN_TRAINING_ROLE_ARN', env) } : {}),
     allowedTrainingRoleArns: (optionalEnv('ALLOWED_TRAINING_ROLE_ARNS', env) ?? '')
       .split(',')
       .map((s) => s.trim())

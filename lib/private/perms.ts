@@ -15,11 +15,17 @@ import type { HandlerName } from './definition';
  */
 export const TABLE_ACTIONS: Readonly<Record<HandlerName, readonly string[]>> = {
   validate: [],
-  init: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  // createRun; getRun when the name is taken (idempotent retry) and for warm-start parents.
+  init: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  // the run, its active jobs and trials; the commit (run update, trial and job items).
   tick: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-  'wait-for-change': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-  finalize: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-  'on-training-event': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  // parks the task token on the run (a conditional update).
+  'wait-for-change': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // reads the run and its jobs, records released warm pools.
+  finalize: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  // records the job's observation, bumps the run's version and claims its token.
+  'on-training-event': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // marks the run stopped, lists its jobs, records them stopping.
   'on-execution-end': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
 };
 

@@ -15,7 +15,7 @@
  *   with SecondaryStatus MaxRuntimeExceeded (SecondaryStatusTransition docs).
  * - ListTrainingJobs applies MaxResults before StatusEquals (documented service quirk).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
   CreateTrainingJobRequest,
@@ -93,7 +93,19 @@ export interface SageMakerEmulatorOptions {
    * @default 1
    */
   readonly seed?: number;
+  /**
+   * Authorizes what a training job does in S3 under its `RoleArn`, the way SageMaker's
+   * transfers are authorized in AWS: `list` and `get` of the checkpoint prefix before the
+   * job starts, `put` of every checkpoint and output file after it ends. Resolves to a
+   * denial message, or `undefined` when allowed. A denial fails the job with a `ClientError`.
+   *
+   * @default - nothing is checked
+   */
+  readonly authorizeS3?: S3Authorizer;
 }
+
+/** See {@link SageMakerEmulatorOptions.authorizeS3}. */
+export type S3Authorizer = (roleArn: string, operation: 'get' | 'put' | 'list', bucket: string, key: string) => Promise<string | undefined>;
 
 interface Transition {
   Status: SecondaryStatus;
@@ -163,6 +175,7 @@ export class SageMakerEmulator {
   private readonly resolveCommand: CommandResolver;
   private readonly maxConcurrent: number;
   private readonly graceMs: number;
+  private readonly authorizeS3: S3Authorizer | undefined;
   private running = 0;
   private closed = false;
 
@@ -178,6 +191,7 @@ export class SageMakerEmulator {
     this.maxConcurrent = options.maxConcurrentJobs ?? Number.POSITIVE_INFINITY;
     this.graceMs = options.stopGracePeriodMs ?? 3000;
     this.faults = new FaultInjector(options.seed ?? 1);
+    this.authorizeS3 = options.authorizeS3;
     this.ownsBus = options.bus === undefined;
     this.bus = options.bus ?? new LocalEventBus();
     this.publisher = new StateChangePublisher(this.bus, this.faults);
@@ -537,7 +551,15 @@ export class SageMakerEmulator {
     this.transition(job, job.status, 'Downloading');
     const channels = await prepareJobFolders(job.dirs, job.request, (u) => this.s3ToLocal(u));
     const checkpointUri = job.request.CheckpointConfig?.S3Uri;
-    if (checkpointUri) await copyFolder(this.s3ToLocal(checkpointUri), job.dirs.checkpoints);
+    if (checkpointUri) {
+      const denied = await this.checkS3(job, 'list', checkpointUri) ?? await this.checkS3(job, 'get', checkpointUri, this.s3ToLocal(checkpointUri));
+      if (denied !== undefined) {
+        job.failureReason = denied;
+        this.finish(job, 'Failed', 'Failed');
+        return;
+      }
+      await copyFolder(this.s3ToLocal(checkpointUri), job.dirs.checkpoints);
+    }
     if (job.stopReason || this.closed) {
       await this.upload(job);
       this.finish(job, 'Stopped', 'Stopped');
@@ -575,8 +597,12 @@ export class SageMakerEmulator {
     clearTimeout(job.killTimer);
     job.trainingEndTime = new Date();
     this.transition(job, job.status, 'Uploading');
-    await this.upload(job);
-    if (job.stopReason) {
+    const uploadDenied = await this.checkUpload(job);
+    if (uploadDenied === undefined) await this.upload(job);
+    if (uploadDenied !== undefined) {
+      job.failureReason = uploadDenied;
+      this.finish(job, 'Failed', 'Failed');
+    } else if (job.stopReason) {
       this.finish(job, 'Stopped', job.stopReason === 'max-runtime' ? 'MaxRuntimeExceeded' : 'Stopped');
     } else if (exit.code === 0) {
       this.finish(job, 'Completed', 'Completed');
@@ -584,6 +610,37 @@ export class SageMakerEmulator {
       job.failureReason = await failureReasonFor(exit, command, join(job.dirs.output, 'failure'));
       this.finish(job, 'Failed', 'Failed');
     }
+  }
+
+  /**
+   * Authorizes one S3 operation of the job under its role: for `get`/`put` with a local
+   * folder, every file in it (as SageMaker transfers them one object at a time).
+   *
+   * @returns the job's failure reason when denied
+   */
+  private async checkS3(job: Job, operation: 'get' | 'put' | 'list', uri: string, folder?: string): Promise<string | undefined> {
+    if (this.authorizeS3 === undefined) return undefined;
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+    if (match === null) return undefined;
+    const [, bucket, prefix] = match;
+    const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const keys = operation === 'list' ? [base] : folder === undefined ? [] : listFiles(folder).map((f) => `${base}${f}`);
+    for (const key of keys) {
+      const denied = await this.authorizeS3(String(job.request.RoleArn ?? ''), operation, bucket, key);
+      if (denied !== undefined) return `ClientError: ${denied}`;
+    }
+    return undefined;
+  }
+
+  /** Authorizes the uploads {@link upload} is about to make. */
+  private async checkUpload(job: Job): Promise<string | undefined> {
+    const checkpointUri = job.request.CheckpointConfig?.S3Uri;
+    const denied = checkpointUri === undefined ? undefined : await this.checkS3(job, 'put', checkpointUri, job.dirs.checkpoints);
+    if (denied !== undefined) return denied;
+    const out = job.request.OutputDataConfig?.S3OutputPath;
+    if (out === undefined || !job.proc) return undefined;
+    const base = `${out.replace(/\/+$/, '')}/${job.name}/output`;
+    return (await this.checkS3(job, 'put', `${base}/model`, job.dirs.model)) ?? (await this.checkS3(job, 'put', `${base}/data`, job.dirs.outputData));
   }
 
   /** Syncs checkpoints back and copies model/ and output/data/ under S3OutputPath/<job>/output/. */
@@ -617,4 +674,20 @@ function warmPoolStatus(w: WarmPoolState): { Status: WarmPoolState['status']; Re
     ...(w.retainedSeconds !== undefined ? { ResourceRetainedBillableTimeInSeconds: w.retainedSeconds } : {}),
     ...(w.reusedBy ? { ReusedByJob: w.reusedBy } : {}),
   };
+}
+
+/** Files under a folder, as paths relative to it ('/'-separated); none when it does not exist. */
+function listFiles(folder: string, prefix = ''): string[] {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) files.push(...listFiles(join(folder, entry.name), `${prefix}${entry.name}/`));
+    else files.push(`${prefix}${entry.name}`);
+  }
+  return files;
 }

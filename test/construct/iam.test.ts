@@ -30,9 +30,9 @@ describe('IAM', () => {
       // Tick stops jobs too: completion criteria met with jobs running; a job created while a stop was under way.
       tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole'],
       'wait-for-change': [...OWN_LOGS, ...XRAY, ...table('wait-for-change'), ...TASK_RESPONSE],
-      finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:DescribeTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:UpdateTrainingJob'],
       'on-training-event': [...OWN_LOGS, ...XRAY, ...table('on-training-event'), ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],
-      'on-execution-end': [...OWN_LOGS, ...XRAY, ...table('on-execution-end'), ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      'on-execution-end': [...OWN_LOGS, ...XRAY, ...table('on-execution-end'), ...SQS_DLQ, 'sagemaker:StopTrainingJob', 'sagemaker:UpdateTrainingJob'],
     };
     test.each(Object.keys(expected) as Handler[])('%s', (handler) => {
       expect(actionsOfRole(f.template, roleOf(f, handler))).toEqual(sorted(expected[handler]));

@@ -200,3 +200,11 @@ describe('events', () => {
     expect((await store.listJobs(runName)).every((j) => j.status === 'Completed' && typeof j.objective === 'number')).toBe(true);
   });
 });
+
+describe('IAM as deployed', () => {
+  it('denied none of the calls the scenarios above made', () => {
+    expect(twin.ledger.problems()).toEqual([]);
+    expect(twin.ledger.denied().map((e) => `${e.principal}: ${e.action} on ${e.resource}`)).toEqual([]);
+    expect(twin.ledger.entries().length).toBeGreaterThan(10);
+  });
+});

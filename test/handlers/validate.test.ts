@@ -49,6 +49,20 @@ describe('validate handler', () => {
     );
   });
 
+  it('refuses S3 locations outside the tuner\'s bucket when the run uses the tuner\'s own role', () => {
+    const input = tuningInput({ roleArn: null }) as unknown as { TrainingJobDefinition: Record<string, unknown> };
+    input.TrainingJobDefinition.OutputDataConfig = { S3OutputPath: 's3://my-bucket/output' };
+    input.TrainingJobDefinition.CheckpointConfig = { S3Uri: 's3://tuner-bucket/checkpoints' };
+    const deployment = { allowedTrainingRoleArns: [ENV.ALLOWED_TRAINING_ROLE_ARNS], ownTrainingRoleArn: ENV.ALLOWED_TRAINING_ROLE_ARNS, bucketName: 'tuner-bucket', jobNamePrefix: 'hpo' };
+    expect(() => prepareTuningRun(input, deployment)).toThrow(
+      "$.TrainingJobDefinition.OutputDataConfig.S3OutputPath: 's3://my-bucket/output' is outside the tuner's bucket 'tuner-bucket', and the tuner's own training role may only use s3://tuner-bucket/: " +
+        "leave it out where the tuner has a default, use a location under s3://tuner-bucket/, or deploy the tuner with trainingRoles that can reach 'my-bucket'",
+    );
+    // A role the user brought may reach other buckets: not the tuner's business.
+    const own = tuningInput() as unknown as { TrainingJobDefinition: Record<string, unknown> };
+    expect(() => prepareTuningRun(own, { ...deployment, allowedTrainingRoleArns: [ENV.ALLOWED_TRAINING_ROLE_ARNS, 'arn:aws:iam::123456789012:role/Other'], ownTrainingRoleArn: 'arn:aws:iam::123456789012:role/Other' })).not.toThrow();
+  });
+
   it('refuses an input too large to start, with its size and the limit', () => {
     const input = tuningInput() as unknown as { TrainingJobDefinition: { StaticHyperParameters: Record<string, string> } };
     for (let i = 0; i < 95; i++) input.TrainingJobDefinition.StaticHyperParameters[`p${i}`] = 'x'.repeat(2800);

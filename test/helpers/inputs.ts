@@ -15,7 +15,8 @@ export interface InputOptions {
   keepAliveSeconds?: number;
   completion?: Record<string, unknown>;
   /**
-   * `TrainingJobDefinition.RoleArn`; `null` leaves it out (the tuner's own role, as local runs do).
+   * `TrainingJobDefinition.RoleArn`; `null` leaves it out (the tuner's own role, as local runs
+   * do) and puts the outputs in the twin's bucket, the only one that role may write.
    *
    * @default 'arn:aws:iam::123456789012:role/SageMakerTrainingRole'
    */
@@ -62,7 +63,8 @@ export function tuningInput(options: InputOptions = {}): TuningInput {
       },
       ...(options.roleArn === null ? {} : { RoleArn: options.roleArn ?? 'arn:aws:iam::123456789012:role/SageMakerTrainingRole' }),
       StaticHyperParameters: { dataset: 'mnist' },
-      OutputDataConfig: { S3OutputPath: 's3://my-bucket/output' },
+      // The tuner's own role reaches only the tuner's bucket (the twin's is hpo-local).
+      OutputDataConfig: { S3OutputPath: options.roleArn === null ? 's3://hpo-local/output' : 's3://my-bucket/output' },
       ResourceConfig: {
         InstanceType: 'ml.g4dn.xlarge',
         InstanceCount: 1,
