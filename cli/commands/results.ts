@@ -7,7 +7,7 @@ import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { CliError, type CliIo } from '../io';
 import { rankTrials, renderJobsTable, renderLeaderboard, sortJobs, toCsv, tunableNames } from '../render';
 import { isMultiFidelity } from '../render/leaderboard';
-import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag, type ResultsSource } from '../results-source';
+import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag, UNKNOWN_RUN_EXIT, type ResultsSource } from '../results-source';
 
 /** Help text of `hpo results`. */
 export const resultsHelp = `usage: hpo results <run> [--local | --table <name>] [--format table|json|csv] [--limit <n>] [--jobs]
@@ -28,7 +28,7 @@ options:
                        billable seconds, failure reason
   -h, --help           show this help
 
-exit codes: 0 shown, 1 the run or table cannot be read, 2 bad arguments`;
+exit codes: 0 shown, 1 no such run, or the run or table cannot be read, 2 bad arguments`;
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -154,7 +154,7 @@ export async function loadRunOrExplain(source: ResultsSource, runId: string): Pr
   const known = (await source.store.listRuns(10)).map((r) => r.runId);
   throw new CliError(
     known.length === 0 ? `no run '${runId}' in ${source.where}: it has no runs` : `no run '${runId}' in ${source.where}; newest runs: ${known.join(', ')}`,
-    1,
+    UNKNOWN_RUN_EXIT,
   );
 }
 

@@ -39,7 +39,7 @@ options:
   --limit <n>          list at most n runs (default 20)
   -h, --help           show this help
 
-exit codes: 0 shown, 1 the run or table cannot be read, 2 bad arguments`;
+exit codes: 0 shown, 1 no such run, or the run or table cannot be read, 2 bad arguments`;
 
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_JOBS_SHOWN = 10;

@@ -165,13 +165,13 @@ describe('hpo results (real dynalite store filled by a simulated run)', () => {
 
   it('an unknown local run names the local runs', async () => {
     const { code, err } = await results(['nope', '--local']);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toBe("error: no local run 'nope' in .hpo; local runs: max-run, min-run\n");
   });
 
   it('a run that is not local names the local runs and says a deployed tuner needs --table', async () => {
     const { code, err } = await results(['elsewhere']);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toBe(
       "error: no local run 'elsewhere' in .hpo; local runs: max-run, min-run. For a deployed tuner, pass --table <name> (the ResultsTableName output of the stack)\n",
     );

@@ -62,7 +62,7 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
 
   it('an unknown run names the local runs', async () => {
     const { code, err } = await status(['gone', '--local']);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toBe("error: no local run 'gone' in .hpo; local runs: newer, older\n");
   });
 
