@@ -13,6 +13,7 @@ import { isStoreLocked } from '../../local/dynamodb/dynalite';
 import type { LocalTwin } from '../../local/twin';
 import { hpoHome, listLocalRuns, LOCAL_REGION, LOCAL_TABLE_NAME, openLocalStore, reopenStoppedRun, runPaths } from '../../local/workspace';
 import { CliError, type CliIo } from '../io';
+import { describeWarnings } from './validate';
 import { describeJobChange, LiveDisplay, renderLeaderboard, renderProgress } from '../render';
 
 export const localHelp = `usage: hpo local <tuning.json> [options]
@@ -116,6 +117,7 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${options.file}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}\n${formatProblems(parsed.problems)}\n`);
     return 2;
   }
+  if (parsed.warnings.length > 0) io.stderr(describeWarnings(options.file, parsed.warnings));
   const input: Record<string, unknown> = { ...(parsed.input as unknown as Record<string, unknown>) };
   if (options.name !== undefined) input.HyperParameterTuningJobName = options.name;
   if ((input.LocalConfig as { Command?: unknown } | undefined)?.Command === undefined && !hasScriptModeProgram(input)) {

@@ -21,6 +21,14 @@ options:
 
 exit codes: 0 valid, 2 invalid, malformed JSON, unreadable file or bad arguments`;
 
+/**
+ * The validator's warnings, before anything starts (e.g. a metric regex the twin cannot
+ * compile: that metric would never be read), and that the run starts anyway.
+ */
+export function describeWarnings(file: string, warnings: Problem[]): string {
+  return `${formatProblems(warnings)}\n${file}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}; starting anyway\n`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

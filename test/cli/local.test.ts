@@ -77,14 +77,21 @@ describe('hpo local', () => {
     expect(log).toMatch(/^epoch=1 /m);
   }, 90_000);
 
-  it('runs the same command again as a new run with a suffixed name, said in one line', async () => {
-    // Prepare: an input whose name is taken by the finished run above
+  it('runs the same command again as a new run with a suffixed name, said in one line; prints warnings first', async () => {
+    // Prepare: an input whose name is taken by the finished run above, with a metric regex JavaScript cannot compile
     const file = writeInput(home, 'cli-hb', { strategy: 'Random', maxJobs: 1, maxParallel: 1 });
+    const input = JSON.parse(readFileSync(file, 'utf8')) as { TrainingJobDefinition: { AlgorithmSpecification: { MetricDefinitions: unknown[] } } };
+    input.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions.push({ Name: 'loss', Regex: 'loss=([0-9.]+' });
+    writeFileSync(file, JSON.stringify(input));
     // Act
     const again = await startHpo(['local', file], home).done;
     // Assess
     expect(again.stderr).not.toMatch(/this is a bug/);
     expect(again.code).toBe(0);
+    const warning = again.stderr.indexOf('warning $.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions[1].Regex: metric "loss": Regex does not compile');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(again.stderr).toContain(`${file}: 1 warning; starting anyway\n`);
+    expect(warning).toBeLessThan(again.stderr.indexOf('starting the local twin'));
     expect(again.stderr).toContain("run 'cli-hb' exists (Completed, 13 of 13 training jobs): starting a new run 'cli-hb-2'\n");
     expect(again.stdout).toMatch(/^run cli-hb-2: Completed, Random, maximize accuracy; best accuracy/m);
     expect(again.stdout).toContain('npx hpo results cli-hb-2');
