@@ -112,7 +112,9 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
   } catch {
     throw new CliError(`cannot read ${options.file}: no such file`);
   }
-  const parsed = parseTuningInput(text);
+  // Cloud-only fields the input leaves out get their local defaults (LocalConfig inputs only);
+  // the state machine then validates the completed input as the deployed tuner would.
+  const parsed = parseTuningInput(text, { localDefaults: true });
   if (!parsed.ok) {
     io.stderr(`${options.file}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}\n${formatProblems(parsed.problems)}\n`);
     return 2;

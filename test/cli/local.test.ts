@@ -33,9 +33,15 @@ function startHpo(args: string[], home: string): { child: ChildProcess; done: Pr
   return { child, done, output: () => stdout + stderr };
 }
 
-function writeInput(home: string, name: string, options: Parameters<typeof tuningInput>[0], staticHps: Record<string, string> = {}): string {
+/** Writes a tuning input for local mode; `localOnly` leaves out the cloud-only fields (local defaults apply). */
+function writeInput(home: string, name: string, options: Parameters<typeof tuningInput>[0], staticHps: Record<string, string> = {}, localOnly = false): string {
   const input = tuningInput({ name, ...options }) as unknown as Record<string, unknown>;
-  (input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters = staticHps;
+  const definition = input.TrainingJobDefinition as Record<string, unknown>;
+  definition.StaticHyperParameters = staticHps;
+  if (localOnly) {
+    for (const key of ['OutputDataConfig', 'ResourceConfig', 'StoppingCondition']) delete definition[key];
+    delete (definition.AlgorithmSpecification as Record<string, unknown>).TrainingImage;
+  }
   input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };
   const file = join(home, `${name}.json`);
   writeFileSync(file, JSON.stringify(input, null, 2));
@@ -106,8 +112,9 @@ describe('hpo local', () => {
   }, 60_000);
 
   it('Ctrl-C stops the running training processes, records them as stopped and keeps every result', async () => {
-    // Prepare: slow jobs (2 s per epoch), so they are running when we interrupt
-    const file = writeInput(home, 'cli-interrupt', { strategy: 'Random', maxJobs: 4, maxParallel: 2 }, { sleep_ms: '1500' });
+    // Prepare: slow jobs (1.5 s per epoch), so they are running when we interrupt; an input
+    // without the cloud-only fields (local defaults apply)
+    const file = writeInput(home, 'cli-interrupt', { strategy: 'Random', maxJobs: 4, maxParallel: 2 }, { sleep_ms: '1500' }, true);
     const run = startHpo(['local', file], home);
     await until(() => (run.output().match(/ started hpo-cli-interrupt-/g) ?? []).length >= 2, 60_000, 'two running jobs');
     // Act
@@ -122,7 +129,11 @@ describe('hpo local', () => {
       expect(jobs.length).toBeGreaterThanOrEqual(2);
       expect(jobs.filter((j) => j.status !== 'Stopped' && j.status !== 'Completed')).toEqual([]);
       expect(jobs.some((j) => j.status === 'Stopped')).toBe(true);
-      expect((await opened.store.getRun('cli-interrupt'))?.status).toBe('Stopped');
+      const run = await opened.store.getRun('cli-interrupt');
+      expect(run?.status).toBe('Stopped');
+      const definition = (run?.input as { TrainingJobDefinition: Record<string, unknown> }).TrainingJobDefinition;
+      expect(definition.ResourceConfig).toEqual({ InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 });
+      expect(definition.OutputDataConfig).toEqual({ S3OutputPath: 's3://hpo-local/output' });
     } finally {
       await opened.close();
     }

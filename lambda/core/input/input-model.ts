@@ -16,6 +16,7 @@ import {
   DEFAULT_MIN_RESOURCE,
   DEFAULT_REDUCTION_FACTOR,
   DEFAULT_RESOURCE_HYPERPARAMETER,
+  LOCAL_BUCKET,
 } from './defaults';
 import { TRAINING_INSTANCE_TYPES } from './instance-types';
 
@@ -27,6 +28,9 @@ export const MAX_TRAINING_JOBS_RANDOM = 10_000;
 export const MAX_TUNABLE_HYPERPARAMETERS = 30;
 /** AMT's limit on static plus tunable hyperparameters. */
 export const MAX_HYPERPARAMETERS = 100;
+
+/** Where local mode puts model artifacts when `OutputDataConfig` is left out. */
+const LOCAL_OUTPUT_PATH = `s3://${LOCAL_BUCKET}/output`;
 
 const JOB_NAME_PATTERN = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}';
 const S3_URI_PATTERN = '(https|s3)://([^/]+)/?(.*)';
@@ -312,7 +316,10 @@ const trainingJobDefinition = obj(
     AlgorithmSpecification: obj(
       'The training container and the metrics read from its log.',
       {
-        TrainingImage: str('The training image URI. Either TrainingImage or AlgorithmName.', { maxLength: 255 }),
+        TrainingImage: str('The training image URI. Either TrainingImage or AlgorithmName. Local mode runs `LocalConfig.Command` instead of an image.', {
+          maxLength: 255,
+          localDefault: 'hpo-local',
+        }),
         AlgorithmName: str('The name or ARN of a SageMaker algorithm. Either TrainingImage or AlgorithmName.', {
           minLength: 1,
           maxLength: 170,
@@ -346,18 +353,22 @@ const trainingJobDefinition = obj(
       'Where model artifacts go.',
       {
         KmsKeyId: kmsKey('KMS key for the artifacts.'),
-        S3OutputPath: s3Uri('The S3 prefix for model artifacts.'),
+        S3OutputPath: { ...s3Uri('The S3 prefix for model artifacts. Local mode keeps them under the run\'s folder, `.hpo/runs/<run>/s3/`.'), localDefault: LOCAL_OUTPUT_PATH },
         CompressionType: oneOf('Compression of the model artifacts.', ['GZIP', 'NONE'], { default: 'GZIP' }),
       },
       ['S3OutputPath'],
+      { localDefault: { S3OutputPath: LOCAL_OUTPUT_PATH } },
     ),
-    ResourceConfig: withDoc(resourceConfig, `${resourceConfig.doc} Required by this tuner.`),
+    ResourceConfig: {
+      ...withDoc(resourceConfig, `${resourceConfig.doc} Required by this tuner. Local mode runs each job as one process on this machine and ignores the instance type.`),
+      localDefault: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 },
+    },
     HyperParameterTuningResourceConfig: unsupported(
       'AMT instance-type flexibility.',
       'HyperParameterTuningResourceConfig is not supported (instance type flexibility): use ResourceConfig',
     ),
     StoppingCondition: obj(
-      'Time limits of each training job.',
+      'Time limits of each training job (local mode enforces MaxRuntimeInSeconds too).',
       {
         MaxRuntimeInSeconds: int('The longest one job may train (at most 28 days).', { minimum: 1, maximum: 2_419_200, default: DEFAULT_MAX_RUNTIME_SECONDS }),
         MaxWaitTimeInSeconds: int(
@@ -366,6 +377,8 @@ const trainingJobDefinition = obj(
         ),
         MaxPendingTimeInSeconds: int('The longest a job may stay pending.', { minimum: 7200, maximum: 2_419_200 }),
       },
+      [],
+      { localDefault: { MaxRuntimeInSeconds: DEFAULT_MAX_RUNTIME_SECONDS } },
     ),
     EnableNetworkIsolation: bool('Isolate the container from the network.', { default: false }),
     EnableInterContainerTrafficEncryption: bool('Encrypt traffic between instances.', { default: false }),
@@ -436,7 +449,7 @@ export const TUNING_INPUT: ObjectNode = obj(
     ),
     Autotune: unsupported('AMT Autotune.', 'Autotune is not supported: give the strategy and ranges explicitly'),
     LocalConfig: obj(
-      'How to run a trial on this machine. Used only by `hpo local` and the local twin; ignored by the deployed tuner.',
+      'How to run a trial on this machine. Used only by `hpo local` and the local twin; ignored by the deployed tuner. With LocalConfig, the cloud-only fields `TrainingJobDefinition.OutputDataConfig` (or its `S3OutputPath`), `ResourceConfig`, `StoppingCondition` and `AlgorithmSpecification.TrainingImage` may be left out: local mode uses their local defaults, and `hpo validate` lists what a deployed run still needs.',
       {
         Command: arr(
           'The command that stands in for the training image, e.g. `["node", "train.js"]`; it gets the hyperparameters as `--name value` arguments.',
