@@ -373,7 +373,7 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     const view = await refresh();
     display.finish();
     if (view !== undefined) {
-      io.stdout(`\n${renderLeaderboard(view.run, view.trials, 10)}\n`);
+      io.stdout(`\n${renderLeaderboard(view.run, view.trials, 10, view.jobs)}\n`);
     }
     const where = relative(io.cwd, paths.root) || paths.root;
     io.stdout(

@@ -65,7 +65,7 @@ describe('hpo local', () => {
     // Assess
     expect(result.stderr).not.toMatch(/this is a bug/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^run cli-hb: Completed, Hyperband, maximize accuracy; best accuracy 0\.\d+ \(trial \d+ at epochs 9\)$/m);
+    expect(result.stdout).toMatch(/^run cli-hb: Completed, Hyperband, maximize accuracy; best: trial \d+, accuracy 0\.\d+ at epochs 9$/m);
     expect(result.stdout).toMatch(/^rank\s+trial\s+accuracy\s+epochs\s+status/m);
     expect(result.stdout).toContain('run cli-hb completed: budget used: 13 of 13 training jobs started');
     expect(result.stdout.match(/ completed hpo-cli-hb-\d{4}-r\d+ /g)).toHaveLength(13);
@@ -99,7 +99,7 @@ describe('hpo local', () => {
     expect(again.stderr).toContain(`${file}: 1 warning; starting anyway\n`);
     expect(warning).toBeLessThan(again.stderr.indexOf('starting the local twin'));
     expect(again.stderr).toContain("run 'cli-hb' exists (Completed, 13 of 13 training jobs): starting a new run 'cli-hb-2'\n");
-    expect(again.stdout).toMatch(/^run cli-hb-2: Completed, Random, maximize accuracy; best accuracy/m);
+    expect(again.stdout).toMatch(/^run cli-hb-2: Completed, Random, maximize accuracy; best: trial 0, accuracy/m);
     expect(again.stdout).toContain('npx hpo results cli-hb-2');
   }, 90_000);
 
