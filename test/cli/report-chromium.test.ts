@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { renderReport } from '../../cli/report/render';
 import { ashaLossRun, syncHyperbandRun, type RunFixture } from '../fixtures/report/runs';
+import { describeUnless } from '../helpers/skip';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, '..', '..', 'test-output', 'report.png');
@@ -32,10 +33,7 @@ interface Text {
   readonly textContent: string | null;
 }
 
-const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
-if (!existsSync(CHROMIUM)) {
-  console.warn(`report-chromium: skipped, ${CHROMIUM} is not installed (apt-get install chromium); CI installs it`);
-}
+const NO_CHROMIUM = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed (apt-get install chromium; CI installs it)`;
 
 /** Points per chart in the fixture report (see report-render.test.ts for how they add up). */
 const EXPECTED_POINTS: Readonly<Record<string, number>> = {
@@ -49,7 +47,7 @@ const EXPECTED_POINTS: Readonly<Record<string, number>> = {
   importance: 0,
 };
 
-describeWithChromium('report in headless Chromium', () => {
+describeUnless(NO_CHROMIUM, 'report in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   let dir: string;
@@ -177,7 +175,7 @@ async function shownRows(page: Page, table: string): Promise<number> {
   return page.$$eval(`table[data-table="${table}"] tbody tr`, (rows) => rows.filter((r) => r.getBoundingClientRect().height > 0).length);
 }
 
-describeWithChromium('report in headless Chromium: a long run whose loss spans decades (ASHA, 40 trials, 57 jobs)', () => {
+describeUnless(NO_CHROMIUM, 'report in headless Chromium: a long run whose loss spans decades (ASHA, 40 trials, 57 jobs)', () => {
   let browser: Browser;
   let page: Page;
   let dir: string;

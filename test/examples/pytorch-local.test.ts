@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openLocalStore, runPaths } from '../../local/workspace';
+import { describeUnless } from '../helpers/skip';
 
 const ROOT = resolve(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/pytorch-sagemaker');
@@ -46,8 +47,6 @@ const skipReason =
     : data === undefined
       ? 'no Fashion-MNIST in /usr/share/datasets/fashion-mnist or HPO_TEST_FASHION_MNIST (apt-get install dataset-fashion-mnist); CI installs it'
       : undefined;
-if (skipReason !== undefined) console.warn(`pytorch-local: skipped, ${skipReason}`);
-const describeWithTorch = skipReason === undefined ? describe : describe.skip;
 
 /** examples/pytorch-sagemaker/tuning.local.json with a CI budget, this machine's Python and data. */
 function ciInput(python: string, dataDir: string): Record<string, unknown> {
@@ -65,7 +64,7 @@ function ciInput(python: string, dataDir: string): Record<string, unknown> {
   return input;
 }
 
-describeWithTorch('examples/pytorch-sagemaker under hpo local (PyTorch, real Fashion-MNIST)', () => {
+describeUnless(skipReason, 'examples/pytorch-sagemaker under hpo local (PyTorch, real Fashion-MNIST)', () => {
   let home: string;
   beforeAll(() => {
     home = mkdtempSync(join(tmpdir(), 'hpo-pytorch-'));
