@@ -33,9 +33,15 @@ function startHpo(args: string[], home: string): { child: ChildProcess; done: Pr
   return { child, done, output: () => stdout + stderr };
 }
 
-function writeInput(home: string, name: string, options: Parameters<typeof tuningInput>[0], staticHps: Record<string, string> = {}): string {
+/** Writes a tuning input for local mode; `localOnly` leaves out the cloud-only fields (local defaults apply). */
+function writeInput(home: string, name: string, options: Parameters<typeof tuningInput>[0], staticHps: Record<string, string> = {}, localOnly = false): string {
   const input = tuningInput({ name, roleArn: null, ...options }) as unknown as Record<string, unknown>;
-  (input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters = staticHps;
+  const definition = input.TrainingJobDefinition as Record<string, unknown>;
+  definition.StaticHyperParameters = staticHps;
+  if (localOnly) {
+    for (const key of ['OutputDataConfig', 'ResourceConfig', 'StoppingCondition']) delete definition[key];
+    delete (definition.AlgorithmSpecification as Record<string, unknown>).TrainingImage;
+  }
   input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };
   const file = join(home, `${name}.json`);
   writeFileSync(file, JSON.stringify(input, null, 2));
@@ -59,7 +65,7 @@ describe('hpo local', () => {
     // Assess
     expect(result.stderr).not.toMatch(/this is a bug/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^run cli-hb: Completed, Hyperband, maximize accuracy; best accuracy 0\.\d+ \(trial \d+ at epochs 9\)$/m);
+    expect(result.stdout).toMatch(/^run cli-hb: Completed, Hyperband, maximize accuracy; best: trial \d+, accuracy 0\.\d+ at epochs 9$/m);
     expect(result.stdout).toMatch(/^rank\s+trial\s+accuracy\s+epochs\s+status/m);
     expect(result.stdout).toContain('run cli-hb completed: budget used: 13 of 13 training jobs started');
     expect(result.stdout.match(/ completed hpo-cli-hb-\d{4}-r\d+ /g)).toHaveLength(13);
@@ -77,17 +83,38 @@ describe('hpo local', () => {
     expect(log).toMatch(/^epoch=1 /m);
   }, 90_000);
 
-  it('says so when the run name is taken, instead of mixing results', async () => {
+  it('runs the same command again as a new run with a suffixed name, said in one line; prints warnings first', async () => {
+    // Prepare: an input whose name is taken by the finished run above, with a metric regex JavaScript cannot compile
     const file = writeInput(home, 'cli-hb', { strategy: 'Random', maxJobs: 1, maxParallel: 1 });
-    const { done } = startHpo(['local', file], home);
+    const input = JSON.parse(readFileSync(file, 'utf8')) as { TrainingJobDefinition: { AlgorithmSpecification: { MetricDefinitions: unknown[] } } };
+    input.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions.push({ Name: 'loss', Regex: 'loss=([0-9.]+' });
+    writeFileSync(file, JSON.stringify(input));
+    // Act
+    const again = await startHpo(['local', file], home).done;
+    // Assess
+    expect(again.stderr).not.toMatch(/this is a bug/);
+    expect(again.code).toBe(0);
+    const warning = again.stderr.indexOf('warning $.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions[1].Regex: metric "loss": Regex does not compile');
+    expect(warning).toBeGreaterThanOrEqual(0);
+    expect(again.stderr).toContain(`${file}: 1 warning; starting anyway\n`);
+    expect(warning).toBeLessThan(again.stderr.indexOf('starting the local twin'));
+    expect(again.stderr).toContain("run 'cli-hb' exists (Completed, 13 of 13 training jobs): starting a new run 'cli-hb-2'\n");
+    expect(again.stdout).toMatch(/^run cli-hb-2: Completed, Random, maximize accuracy; best: trial 0, accuracy/m);
+    expect(again.stdout).toContain('npx hpo results cli-hb-2');
+  }, 90_000);
+
+  it('refuses a --name that is taken, instead of mixing results', async () => {
+    const file = writeInput(home, 'cli-hb', { strategy: 'Random', maxJobs: 1, maxParallel: 1 });
+    const { done } = startHpo(['local', file, '--name', 'cli-hb'], home);
     const result = await done;
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: run 'cli-hb' already exists in \.hpo\/runs\/cli-hb \(status Completed, 13 training jobs\)\. Start a new one with --name <new-name>/m);
+    expect(result.stderr).toMatch(/^error: run 'cli-hb' already exists in \.hpo\/runs\/cli-hb \(Completed, 13 of 13 training jobs\)\. Choose another --name/m);
   }, 60_000);
 
   it('Ctrl-C stops the running training processes, records them as stopped and keeps every result', async () => {
-    // Prepare: slow jobs (2 s per epoch), so they are running when we interrupt
-    const file = writeInput(home, 'cli-interrupt', { strategy: 'Random', maxJobs: 8, maxParallel: 2 }, { sleep_ms: '2000' });
+    // Prepare: slow jobs (1.5 s per epoch), so they are running when we interrupt; an input
+    // without the cloud-only fields (local defaults apply)
+    const file = writeInput(home, 'cli-interrupt', { strategy: 'Random', maxJobs: 4, maxParallel: 2 }, { sleep_ms: '1500' }, true);
     const run = startHpo(['local', file], home);
     await until(() => (run.output().match(/ started hpo-cli-interrupt-/g) ?? []).length >= 2, 60_000, 'two running jobs');
     // Act
@@ -102,11 +129,47 @@ describe('hpo local', () => {
       expect(jobs.length).toBeGreaterThanOrEqual(2);
       expect(jobs.filter((j) => j.status !== 'Stopped' && j.status !== 'Completed')).toEqual([]);
       expect(jobs.some((j) => j.status === 'Stopped')).toBe(true);
-      expect((await opened.store.getRun('cli-interrupt'))?.status).toBe('Stopped');
+      const run = await opened.store.getRun('cli-interrupt');
+      expect(run?.status).toBe('Stopped');
+      const definition = (run?.input as { TrainingJobDefinition: Record<string, unknown> }).TrainingJobDefinition;
+      expect(definition.ResourceConfig).toEqual({ InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 });
+      expect(definition.OutputDataConfig).toEqual({ S3OutputPath: 's3://hpo-local/output' });
     } finally {
       await opened.close();
     }
   }, 90_000);
+
+  it('--resume continues a run stopped with Ctrl-C to the end of its budget', async () => {
+    // Prepare: the run stopped with Ctrl-C above; a plain rerun would start a new run
+    const file = join(home, 'cli-interrupt.json');
+    // Act
+    const resumed = await startHpo(['local', file, '--resume'], home).done;
+    // Assess
+    expect(resumed.stderr).not.toMatch(/this is a bug/);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/^run cli-interrupt completed: /m);
+    const opened = await openLocalStore(runPaths(join(home, '.hpo'), 'cli-interrupt').dynamodb);
+    try {
+      const run = await opened.store.getRun('cli-interrupt');
+      const jobs = await opened.store.listJobs('cli-interrupt');
+      expect(run?.status).toBe('Completed');
+      expect(run?.endedAt).toBeDefined();
+      expect(jobs).toHaveLength(4); // the budget: the jobs stopped by Ctrl-C count
+      expect(jobs.filter((j) => j.status !== 'Stopped' && j.status !== 'Completed')).toEqual([]);
+      expect(jobs.some((j) => j.status === 'Stopped')).toBe(true);
+    } finally {
+      await opened.close();
+    }
+  }, 90_000);
+
+  it('--resume refuses a run that finished, and a name with no run', async () => {
+    const finished = await startHpo(['local', join(home, 'cli-hb.json'), '--resume'], home).done;
+    expect(finished.code).toBe(2);
+    expect(finished.stderr).toContain("error: --resume: run 'cli-hb' ended (Completed");
+    const missing = await startHpo(['local', join(home, 'cli-hb.json'), '--resume', '--name', 'nothing-here'], home).done;
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: --resume: there is no run 'nothing-here' in \.hpo; local runs: cli-hb, cli-hb-2, cli-interrupt/m);
+  }, 60_000);
 
   it('--resume continues a run whose process was killed, with every job it had started kept', async () => {
     // Prepare: kill hpo local (SIGKILL: no clean stop) while its first jobs run
@@ -116,11 +179,8 @@ describe('hpo local', () => {
     first.child.kill('SIGKILL');
     await first.done;
     // Act
-    const again = await startHpo(['local', file], home).done;
     const resumed = await startHpo(['local', file, '--resume'], home).done;
     // Assess
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain("run 'cli-resume' already exists");
     expect(resumed.stderr).not.toMatch(/this is a bug/);
     expect(resumed.code).toBe(0);
     const opened = await openLocalStore(runPaths(join(home, '.hpo'), 'cli-resume').dynamodb);

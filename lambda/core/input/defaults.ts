@@ -16,6 +16,9 @@ export const DEFAULT_HYPERBAND_MODE: HyperbandMode = 'Asynchronous';
 /** Default per-job training time limit of SageMaker (1 day). */
 export const DEFAULT_MAX_RUNTIME_SECONDS = 86_400;
 
+/** The bucket local mode stands in for S3 with (a folder of the run: `.hpo/runs/<run>/s3/hpo-local`). */
+export const LOCAL_BUCKET = 'hpo-local';
+
 /** The sampler each strategy uses unless `Sampler` says otherwise. */
 export const DEFAULT_SAMPLER: Readonly<Record<StrategyName, SamplerName>> = {
   Random: 'Random',

@@ -21,6 +21,11 @@ export interface NodeBase {
   readonly defaultDoc?: string;
   /** Set when the field is our addition to AMT's request: says what it adds. */
   readonly extension?: string;
+  /**
+   * A cloud-only field that an input with `LocalConfig` may leave out: the value local mode
+   * (`hpo local`) uses instead. A deployed run still needs the field (`hpo validate` says so).
+   */
+  readonly localDefault?: JsonValue;
 }
 
 /** A string, with optional length bounds and a pattern that must match the whole string. */

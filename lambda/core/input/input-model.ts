@@ -312,7 +312,10 @@ const trainingJobDefinition = obj(
     AlgorithmSpecification: obj(
       'The training container and the metrics read from its log.',
       {
-        TrainingImage: str('The training image URI. Either TrainingImage or AlgorithmName.', { maxLength: 255 }),
+        TrainingImage: str('The training image URI. Either TrainingImage or AlgorithmName. Local mode runs `LocalConfig.Command` instead of an image.', {
+          maxLength: 255,
+          localDefault: 'hpo-local',
+        }),
         AlgorithmName: str('The name or ARN of a SageMaker algorithm. Either TrainingImage or AlgorithmName.', {
           minLength: 1,
           maxLength: 170,
@@ -344,21 +347,26 @@ const trainingJobDefinition = obj(
       ['SecurityGroupIds', 'Subnets'],
     ),
     OutputDataConfig: obj(
-      'Where model artifacts go.',
+      'Where model artifacts go (each job under `<S3OutputPath>/<run>/<job>/output/`).',
       {
         KmsKeyId: kmsKey('KMS key for the artifacts.'),
-        S3OutputPath: s3Uri('The S3 prefix for model artifacts.'),
+        S3OutputPath: {
+          ...s3Uri('The S3 prefix for model artifacts. Defaults to the tuner\'s bucket, `s3://<bucket>/output` (local mode: the run\'s folder, `.hpo/runs/<run>/s3/hpo-local/output/`).'),
+          extension: 'Optional here (AMT requires it): the tuner\'s own bucket is the default, the only one the tuner\'s own training role may write.',
+        },
         CompressionType: oneOf('Compression of the model artifacts.', ['GZIP', 'NONE'], { default: 'GZIP' }),
       },
-      ['S3OutputPath'],
     ),
-    ResourceConfig: withDoc(resourceConfig, `${resourceConfig.doc} Required by this tuner.`),
+    ResourceConfig: {
+      ...withDoc(resourceConfig, `${resourceConfig.doc} Required by this tuner. Local mode runs each job as one process on this machine and ignores the instance type.`),
+      localDefault: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 },
+    },
     HyperParameterTuningResourceConfig: unsupported(
       'AMT instance-type flexibility.',
       'HyperParameterTuningResourceConfig is not supported (instance type flexibility): use ResourceConfig',
     ),
     StoppingCondition: obj(
-      'Time limits of each training job.',
+      'Time limits of each training job (local mode enforces MaxRuntimeInSeconds too).',
       {
         MaxRuntimeInSeconds: int('The longest one job may train (at most 28 days).', { minimum: 1, maximum: 2_419_200, default: DEFAULT_MAX_RUNTIME_SECONDS }),
         MaxWaitTimeInSeconds: int(
@@ -367,6 +375,8 @@ const trainingJobDefinition = obj(
         ),
         MaxPendingTimeInSeconds: int('The longest a job may stay pending.', { minimum: 7200, maximum: 2_419_200 }),
       },
+      [],
+      { localDefault: { MaxRuntimeInSeconds: DEFAULT_MAX_RUNTIME_SECONDS } },
     ),
     EnableNetworkIsolation: bool('Isolate the container from the network.', { default: false }),
     EnableInterContainerTrafficEncryption: bool('Encrypt traffic between instances.', { default: false }),
@@ -393,7 +403,7 @@ const trainingJobDefinition = obj(
       { maxEntries: 48 },
     ),
   },
-  ['AlgorithmSpecification', 'OutputDataConfig', 'ResourceConfig', 'StoppingCondition'],
+  ['AlgorithmSpecification', 'ResourceConfig', 'StoppingCondition'],
 );
 
 /** The whole tuning input. */
@@ -437,7 +447,7 @@ export const TUNING_INPUT: ObjectNode = obj(
     ),
     Autotune: unsupported('AMT Autotune.', 'Autotune is not supported: give the strategy and ranges explicitly'),
     LocalConfig: obj(
-      'How to run a trial on this machine. Used only by `hpo local` and the local twin; ignored by the deployed tuner.',
+      'How to run a trial on this machine. Used only by `hpo local` and the local twin; ignored by the deployed tuner. With LocalConfig, the cloud-only fields `TrainingJobDefinition.ResourceConfig`, `StoppingCondition` and `AlgorithmSpecification.TrainingImage` may be left out: local mode uses their local defaults, and `hpo validate` lists what a deployed run still needs.',
       {
         Command: arr(
           'The command that stands in for the training image, e.g. `["node", "train.js"]`; it gets the hyperparameters as `--name value` arguments.',

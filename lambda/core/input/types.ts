@@ -264,7 +264,7 @@ export interface VpcConfig {
 /** Where model artifacts go. */
 export interface OutputDataConfig {
   /** S3 prefix for `model.tar.gz` and output. */
-  readonly S3OutputPath: string;
+  readonly S3OutputPath?: string;
   /** KMS key for the artifacts. */
   readonly KmsKeyId?: string;
   /** `GZIP` or `NONE`. */
@@ -336,7 +336,7 @@ export interface TrainingJobDefinition {
   /** VPC settings. */
   readonly VpcConfig?: VpcConfig;
   /** Artifact location. */
-  readonly OutputDataConfig: OutputDataConfig;
+  readonly OutputDataConfig?: OutputDataConfig;
   /** Compute. */
   readonly ResourceConfig: ResourceConfig;
   /** Time limits. */
