@@ -7,6 +7,7 @@
  *     run.json               what started the run: input path, started at, pid
  *     dynamodb/              dynalite's on-disk store (the results table)
  *     jobs/<job>/            each training job's folders; output/log.txt is its log
+ *     logs/<function>.log    the tuner's Lambda functions' logs (their "log groups")
  *     s3/<bucket>/...        the local stand-in for S3 (checkpoints, outputs)
  *     report.html            written by `hpo report`
  * ```

@@ -4,7 +4,7 @@
  * under `.hpo/runs/<run>/` for `hpo results`, `hpo status` and `hpo report`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
 import { formatProblems, parseTuningInput } from '../../lambda/core/input';
@@ -163,7 +163,9 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
     dynamodbPath: paths.dynamodb,
     pollIntervalSeconds: Math.max(10, Math.round(options.pollIntervalSeconds)),
     pollIntervalMs: options.pollIntervalSeconds * 1000,
-    logLevel: options.verbose ? 'INFO' : 'SILENT',
+    // The functions log as deployed (INFO, DEBUG with --verbose) to their "log groups".
+    functionLogDir: join(paths.root, 'logs'),
+    ...(options.verbose ? { logLevel: 'DEBUG' } : {}),
     ...(options.maxConcurrent === undefined ? {} : { maxConcurrentJobs: options.maxConcurrent }),
     onError: (error, where) => {
       if (options.verbose) io.stderr(`event delivery to ${where} failed: ${error instanceof Error ? error.message : String(error)}\n`);

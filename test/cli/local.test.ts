@@ -133,7 +133,10 @@ describe('hpo local', () => {
       expect(run?.status).toBe('Stopped');
       const definition = (run?.input as { TrainingJobDefinition: Record<string, unknown> }).TrainingJobDefinition;
       expect(definition.ResourceConfig).toEqual({ InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 });
-      expect(definition.OutputDataConfig).toEqual({ S3OutputPath: 's3://hpo-local/output' });
+      // Left out: the tuner's bucket is the default (no local default needed).
+      expect(definition.OutputDataConfig).toBeUndefined();
+      const job = jobs.find((j) => j.status === 'Completed') ?? jobs[0];
+      expect(job.jobName).toMatch(/^hpo-cli-interrupt-/);
     } finally {
       await opened.close();
     }

@@ -106,13 +106,13 @@ describe('hpo validate', () => {
       code: 0,
       out:
         `${file}: valid for hpo local (Hyperband, 1 parameter, 12 training jobs)\n` +
-        'a deployed run (hpo start) also needs: TrainingJobDefinition.AlgorithmSpecification.TrainingImage, TrainingJobDefinition.OutputDataConfig, ' +
+        'a deployed run (hpo start) also needs: TrainingJobDefinition.AlgorithmSpecification.TrainingImage, ' +
         'TrainingJobDefinition.ResourceConfig, TrainingJobDefinition.StoppingCondition (hpo local uses local defaults for them)\n',
       err: '',
     });
     const json = JSON.parse((await run('validate', file, '--json')).out) as { valid: boolean; deployedRunNeeds: string[] };
     expect(json.valid).toBe(true);
-    expect(json.deployedRunNeeds).toHaveLength(4);
+    expect(json.deployedRunNeeds).toHaveLength(3);
   });
 
   it('prints {valid, problems} with --json', async () => {

@@ -60,11 +60,12 @@ describe('authorize', () => {
       const { principals } = tunerIam();
       const may = async (p: Principal, action: `sagemaker:${string}`) => (await authorize(p, { action, resource: jobArn(`${JOB_PREFIX}-x`) })).allowed;
 
-      expect(await may(principals.tick, 'sagemaker:StopTrainingJob')).toBe(false);
+      expect(await may(principals.tick, 'sagemaker:StopTrainingJob')).toBe(true);
+      expect(await may(principals.tick, 'sagemaker:UpdateTrainingJob')).toBe(false);
       expect(await may(principals['on-execution-end'], 'sagemaker:StopTrainingJob')).toBe(true);
       expect(await may(principals.finalize, 'sagemaker:UpdateTrainingJob')).toBe(true);
       expect(await may(principals.validate, 'sagemaker:DescribeTrainingJob')).toBe(false);
-      expect((await authorize(principals['on-execution-end'], { action: 'sagemaker:ListTrainingJobs', resource: '*' })).allowed).toBe(true);
+      expect((await authorize(principals['on-execution-end'], { action: 'sagemaker:ListTrainingJobs', resource: '*' })).allowed).toBe(false);
       expect((await authorize(principals.tick, { action: 'sagemaker:ListTrainingJobs', resource: '*' })).allowed).toBe(false);
     });
 

@@ -97,7 +97,7 @@ describe('PermissionsLedger', () => {
     await record(ledger, tick, 'SageMaker.CreateTrainingJob', { action: 'sagemaker:CreateTrainingJob', resource: jobArn(`${JOB_PREFIX}-r-0001-r1`) }, 2);
     await record(ledger, tick, 'SageMaker.CreateTrainingJob', { action: 'sagemaker:CreateTrainingJob', resource: jobArn(`${JOB_PREFIX}-r-0002-r1`) });
     await record(ledger, tick, 'DynamoDB_20120810.Query', { action: 'dynamodb:Query', resource: `${TABLE_ARN}/index/gsi1` }, 4);
-    await record(ledger, tick, 'SageMaker.StopTrainingJob', { action: 'sagemaker:StopTrainingJob', resource: jobArn(`${JOB_PREFIX}-r-0001-r1`) });
+    await record(ledger, tick, 'SageMaker.UpdateTrainingJob', { action: 'sagemaker:UpdateTrainingJob', resource: jobArn(`${JOB_PREFIX}-r-0001-r1`) });
 
     // Act
     const md = await renderPermissionsMarkdown([tick], ledger.entries(), {
@@ -119,6 +119,6 @@ describe('PermissionsLedger', () => {
     expect(md).toMatch(/- .*`dynamodb:GetItem`.* on `arn:aws:dynamodb:us-east-1:<account>:table\/HpoResults`/);
     expect(md).toMatch(/`iam:PassRole` on `arn:aws:iam::<account>:role\/TunerTrainingRole/);
     expect(md).not.toContain('logs:');
-    expect(md).toContain(`Denied:\n\n- \`sagemaker:StopTrainingJob\` on \`arn:aws:sagemaker:us-east-1:<account>:training-job/${JOB_PREFIX}-r-0001-r1\` (StopTrainingJob ×1)`);
+    expect(md).toContain(`Denied:\n\n- \`sagemaker:UpdateTrainingJob\` on \`arn:aws:sagemaker:us-east-1:<account>:training-job/${JOB_PREFIX}-r-0001-r1\` (UpdateTrainingJob ×1)`);
   });
 });

@@ -1,6 +1,6 @@
 // The authorizing proxy in front of the real SageMaker emulator, driven by the real
 // @aws-sdk/client-sagemaker with each function's access key, the tuner's real policies deciding.
-import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker';
+import { CreateTrainingJobCommand, DescribeTrainingJobCommand, SageMakerClient, StopTrainingJobCommand, UpdateTrainingJobCommand } from '@aws-sdk/client-sagemaker';
 import { PermissionsLedger, startAuthorizingProxy, type AuthorizingProxy } from '../../../local/iam';
 import { startHarness, trainRequest, type Harness } from '../sagemaker/helpers';
 import { ACCOUNT, errorOf, jobArn, JOB_PREFIX, REGION, SYNTH_TIMEOUT_MS, tunerIam } from './fixtures';
@@ -51,14 +51,14 @@ describe('authorizing proxy: SageMaker', () => {
     await h.close();
   });
 
-  it('lets tick create a job under its prefix with the training role, and not stop it', async () => {
+  it('lets tick create a job under its prefix with the training role, and not update it (only finalize and the cleanup release warm pools)', async () => {
     // Prepare
     const name = `${JOB_PREFIX}-run1-0001-r1`;
     const tick = clientAs(KEYS.tick);
 
     // Act
     const created = await tick.send(new CreateTrainingJobCommand(longJob(name)));
-    const stop = await errorOf(tick.send(new StopTrainingJobCommand({ TrainingJobName: name })));
+    const stop = await errorOf(tick.send(new UpdateTrainingJobCommand({ TrainingJobName: name, ResourceConfig: { KeepAlivePeriodInSeconds: 0 } })));
 
     // Assess: created through the proxy; the stop never reached the emulator
     expect(created.TrainingJobArn).toBe(jobArn(name));
@@ -66,13 +66,13 @@ describe('authorizing proxy: SageMaker', () => {
     expect(stop.$metadata?.httpStatusCode).toBe(400);
     expect(stop.message).toBe(
       `User: arn:aws:sts::${ACCOUNT}:assumed-role/${tunerIam().principals.tick.roleArn.split('/').pop()}/tick is not authorized to perform: ` +
-        `sagemaker:StopTrainingJob on resource: ${jobArn(name)} because no identity-based policy allows the sagemaker:StopTrainingJob action`,
+        `sagemaker:UpdateTrainingJob on resource: ${jobArn(name)} because no identity-based policy allows the sagemaker:UpdateTrainingJob action`,
     );
     expect(await statusOf(name)).toBe('InProgress');
     expect(ledger.entries().map((e) => [e.action, e.allowed, e.target])).toEqual([
       ['sagemaker:CreateTrainingJob', true, 'SageMaker.CreateTrainingJob'],
       ['iam:PassRole', true, 'SageMaker.CreateTrainingJob'],
-      ['sagemaker:StopTrainingJob', false, 'SageMaker.StopTrainingJob'],
+      ['sagemaker:UpdateTrainingJob', false, 'SageMaker.UpdateTrainingJob'],
     ]);
 
     // and the cleanup function may stop it
