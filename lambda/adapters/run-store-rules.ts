@@ -119,6 +119,8 @@ export const RUN_PATCH_FIELDS = [
   'counters',
   'best',
   'jobsSinceImprovement',
+  'checkpoints',
+  'warnings',
 ] as const satisfies readonly (keyof TickCommit['run'])[];
 
 /** A run patch field. */
