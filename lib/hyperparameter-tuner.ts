@@ -411,7 +411,16 @@ export class HyperparameterTuner extends Construct {
     this.resultsTable.grantReadWriteData(initFn);
     // tick: run state + starts and describes training jobs, passes a training role.
     this.resultsTable.grantReadWriteData(tickFn);
-    sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS]);
+    // (It stops jobs too: when the run completes or fails early, and a job created during a stop.)
+    sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS, ...perms.SAGEMAKER_STOP_ACTIONS]);
+    // tick: lists a trial's checkpoint folder once per run (the warning about scripts that cannot resume).
+    tickFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: perms.CHECKPOINT_LIST_ACTIONS,
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['checkpoints/*'] } },
+      }),
+    );
     tickFn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: perms.PASS_ROLE_ACTIONS,

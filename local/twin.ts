@@ -102,6 +102,7 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_S3',
   'TABLE_NAME',
   'JOB_NAME_PREFIX',
   'BUCKET_NAME',
@@ -188,6 +189,8 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
       AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
+      // The emulator also answers S3 ListObjectsV2 over its local S3 folder.
+      AWS_ENDPOINT_URL_S3: this.sagemakerEndpoint,
       TABLE_NAME: LOCAL_TABLE_NAME,
       JOB_NAME_PREFIX: LOCAL_JOB_NAME_PREFIX,
       BUCKET_NAME: LOCAL_BUCKET_NAME,

@@ -29,7 +29,17 @@ describe('IAM', () => {
     const expected: Record<Handler, string[]> = {
       validate: [...OWN_LOGS, ...XRAY],
       init: [...OWN_LOGS, ...XRAY, ...TABLE_RW],
-      tick: [...OWN_LOGS, ...XRAY, ...TABLE_RW, 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'iam:PassRole'],
+      tick: [
+        ...OWN_LOGS,
+        ...XRAY,
+        ...TABLE_RW,
+        'sagemaker:AddTags',
+        'sagemaker:CreateTrainingJob',
+        'sagemaker:DescribeTrainingJob',
+        'sagemaker:StopTrainingJob',
+        'iam:PassRole',
+        's3:ListBucket',
+      ],
       'wait-for-change': [...OWN_LOGS, ...XRAY, ...TABLE_RW, ...TASK_RESPONSE],
       finalize: [...OWN_LOGS, ...XRAY, ...TABLE_RW, 'sagemaker:DescribeTrainingJob', 'sagemaker:UpdateTrainingJob'],
       'on-training-event': [...OWN_LOGS, ...XRAY, ...TABLE_RW, ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],
@@ -55,6 +65,14 @@ describe('IAM', () => {
       expect(sagemaker).toHaveLength(1);
       expect(sagemaker[0].Resource).toEqual([trainingJobArn]);
     }
+  });
+
+  test('tick lists only the checkpoints/ prefix of the tuner\'s bucket', () => {
+    const list = statementsOfRole(f.template, roleOf(f, 'tick')).filter((s) => s.Action.includes('s3:ListBucket'));
+    expect(list).toHaveLength(1);
+    expect(list[0].Action).toEqual(['s3:ListBucket']);
+    expect(list[0].Condition).toEqual({ StringLike: { 's3:prefix': ['checkpoints/*'] } });
+    expect(list[0].Resource).toEqual([{ 'Fn::GetAtt': [f.stack.getLogicalId(f.tuner.bucket.node.defaultChild as never), 'Arn'] }]);
   });
 
   test('iam:PassRole only on the training role, only to SageMaker', () => {
