@@ -15,7 +15,9 @@ import type { JobObservation, MetricValue } from '../../core/orchestrator/record
 /** What a simulated job reports: its metrics at the requested resource, or a failure. */
 export type SimulatedOutcome =
   | { readonly kind: 'completed'; readonly metrics: Readonly<Record<string, number>>; readonly seconds: number }
-  | { readonly kind: 'failed'; readonly reason: string; readonly seconds: number };
+  | { readonly kind: 'failed'; readonly reason: string; readonly seconds: number }
+  /** Managed spot capacity did not come back in time: the job ends Stopped (MaxWaitTimeExceeded). */
+  | { readonly kind: 'max-wait-exceeded'; readonly seconds: number };
 
 export type Objective = (hyperParameters: Readonly<Record<string, string>>, jobName: string) => SimulatedOutcome;
 
@@ -116,6 +118,7 @@ export class SimulatedBackend implements TrainingBackend {
       return { ...base, finalMetrics: metrics };
     }
     if (job.status === 'Failed' && job.outcome.kind === 'failed') return { ...base, failureReason: job.outcome.reason };
+    if (job.status === 'Stopped' && job.outcome.kind === 'max-wait-exceeded') return { ...base, secondaryStatus: 'MaxWaitTimeExceeded' };
     return base;
   }
 
@@ -178,7 +181,7 @@ export class SimulatedBackend implements TrainingBackend {
     if (job.status !== 'InProgress') return;
     const end = job.startedAt + job.outcome.seconds * 1000;
     if (this.options.clock() < end) return;
-    job.status = job.outcome.kind === 'completed' ? 'Completed' : 'Failed';
+    job.status = job.outcome.kind === 'completed' ? 'Completed' : job.outcome.kind === 'failed' ? 'Failed' : 'Stopped';
     job.endedAt = end;
   }
 }

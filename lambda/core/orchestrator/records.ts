@@ -147,6 +147,13 @@ export interface JobRecord {
   readonly warmPoolReleasedAt?: string;
   /** Why the warm pool could not be released (a denial); it then ends after its keep-alive period. */
   readonly warmPoolError?: string;
+  /**
+   * Which job of its trial's rung this is: 1, or 2.. for a retry of a job that ended through no
+   * fault of the script (absent means 1).
+   */
+  readonly attempt?: number;
+  /** The job that retries this one (same trial and rung, resuming from the checkpoint). */
+  readonly retriedAs?: string;
   /** Attempts to create this job that were refused by throttling or quotas. */
   readonly startAttempts: number;
   readonly lastStartError?: string;

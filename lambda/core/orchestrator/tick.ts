@@ -16,7 +16,7 @@ import { renderConfiguration } from '../space';
 import type { CheckpointStore, CreateJobResult, ExistingJob, TrainingBackend } from './backend';
 import { isRunFailure } from './errors';
 import { checkCapacityWait, checkFailures, failurePolicyOf, jobFailureSummary, type FailureCheck } from './failures';
-import { checkpointUri, trainingJobName } from './naming';
+import { checkpointUri, MAX_JOB_ATTEMPTS, MAX_TRAINING_JOB_NAME_LENGTH, trainingJobName } from './naming';
 import type { JobRecord, RunRecord, RunStatus, RunStore, TrialRecord } from './records';
 import { isTerminalJobStatus } from './records';
 import { checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
@@ -86,6 +86,26 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     .filter((j) => isTerminalJobStatus(j.status) && !j.told)
     .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? '') || a.jobName.localeCompare(b.jobName));
   for (const job of finished) {
+    // A job that ended through no fault of the script is retried (same trial and rung, from its
+    // checkpoint) instead of being told, while its trial has attempts and the run has budget left.
+    const retryReason = run.status === 'Running' ? retryableEnd(job) : undefined;
+    const retry = retryReason === undefined ? undefined : retryJob(deps, run, job, state, iso);
+    if (retry !== undefined) {
+      state = { ...state, global: { ...state.global, jobsStarted: state.global.jobsStarted + 1 } };
+      counters = {
+        ...counters,
+        jobsFailed: counters.jobsFailed + (job.status === 'Failed' ? 1 : 0),
+        jobsStopped: counters.jobsStopped + (job.status === 'Stopped' ? 1 : 0),
+        billableSeconds: counters.billableSeconds + (job.billableSeconds ?? 0),
+      };
+      const updated: JobRecord = { ...job, objective: null, told: true, retriedAs: retry.jobName, updatedAt: iso };
+      jobs.set(job.jobName, updated);
+      changedJobs.set(job.jobName, updated);
+      jobs.set(retry.jobName, retry);
+      changedJobs.set(retry.jobName, retry);
+      notes.push(`${job.jobName} ${job.status} (${retryReason}): retried as ${retry.jobName}, resuming from the trial's checkpoint`);
+      continue;
+    }
     const objective = job.status === 'Completed' ? objectiveOf(job.finalMetrics, spec.objective.metricName) : null;
     // A job that completed without the objective metric failed, for the run (AMT's ObjectiveStatus).
     const noObjective = job.status === 'Completed' && objective === null;
@@ -355,6 +375,44 @@ function newJob(
     fromMilestone,
     status: 'Pending',
     hyperParameters,
+    createdAt: iso,
+    updatedAt: iso,
+    startAttempts: 0,
+    told: false,
+  };
+}
+
+/**
+ * Why a finished job ended through no fault of its script, when it did: managed spot capacity
+ * that did not come back before MaxWaitTimeInSeconds, a SageMaker internal error (a job without
+ * a RetryStrategy), or no capacity for its instance type.
+ */
+export function retryableEnd(job: Pick<JobRecord, 'status' | 'secondaryStatus' | 'failureReason'>): string | undefined {
+  if (job.status === 'Stopped' && job.secondaryStatus === 'MaxWaitTimeExceeded') return 'spot capacity did not come back before MaxWaitTimeInSeconds';
+  if (job.status === 'Failed' && /^InternalServerError\b/.test(job.failureReason ?? '')) return 'sagemaker internal error';
+  if (job.status === 'Failed' && /^CapacityError\b/.test(job.failureReason ?? '')) return 'no capacity for the instance type';
+  return undefined;
+}
+
+/**
+ * The job that retries `job` (its next attempt), or undefined when none may: the trial used
+ * its attempts, the budget is spent (a retry is a job like any other), or the name would be too
+ * long for SageMaker.
+ */
+function retryJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, state: SchedulerState, iso: string): JobRecord | undefined {
+  const attempt = (job.attempt ?? 1) + 1;
+  if (attempt > MAX_JOB_ATTEMPTS || state.global.jobsStarted >= state.settings.maxTrainingJobs) return undefined;
+  const jobName = trainingJobName(deps.jobNamePrefix, run.runId, job.trialId, job.milestone, attempt);
+  if (jobName.length > MAX_TRAINING_JOB_NAME_LENGTH) return undefined;
+  return {
+    runId: run.runId,
+    jobName,
+    trialId: job.trialId,
+    milestone: job.milestone,
+    fromMilestone: job.fromMilestone,
+    attempt,
+    status: 'Pending',
+    hyperParameters: job.hyperParameters,
     createdAt: iso,
     updatedAt: iso,
     startAttempts: 0,

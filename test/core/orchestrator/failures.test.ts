@@ -17,6 +17,7 @@ import {
 } from '../../../lambda/core/orchestrator/failures';
 import { finalizeRun } from '../../../lambda/core/orchestrator/finalize';
 import { stopRun } from '../../../lambda/core/orchestrator/stop';
+import { parseTrainingJobName, trainingJobName } from '../../../lambda/core/orchestrator/naming';
 import { foreignJobReason, tick, tickOrFail } from '../../../lambda/core/orchestrator/tick';
 import { tuningInput, type InputOptions } from '../../helpers/inputs';
 import { createWorld, runToEnd } from '../../helpers/simulated-world';
@@ -284,6 +285,53 @@ describe('job names that already exist', () => {
   });
 });
 
+describe('jobs that end through no fault of the script are retried from the trial\'s checkpoint', () => {
+  it('an internal error (no RetryStrategy): the rung runs again as attempt 2, within the budget', async () => {
+    let failedOnce = false;
+    const world = await createWorld(input({ maxJobs: 4, maxParallel: 1 }), (hp, name) => {
+      if (name === 'hpo-test-run-0000-r1' && !failedOnce) {
+        failedOnce = true;
+        return { kind: 'failed', reason: 'InternalServerError: We encountered an internal error. Please try again.', seconds: 3 };
+      }
+      return good(hp, name);
+    });
+    await runToEnd(world);
+    const jobs = await world.store.listJobs(world.runId);
+    expect(jobs.map((j) => [j.jobName, j.status, j.retriedAs ?? '', j.attempt ?? 1])).toEqual([
+      ['hpo-test-run-0000-r1', 'Failed', 'hpo-test-run-0000-r1a2', 1],
+      ['hpo-test-run-0000-r1a2', 'Completed', '', 2],
+      ['hpo-test-run-0001-r1', 'Completed', '', 1],
+      ['hpo-test-run-0002-r1', 'Completed', '', 1],
+    ]);
+    expect(world.backend.createdJobs()).toHaveLength(4);
+    const run = await world.store.getRun(world.runId);
+    expect(run).toMatchObject({ status: 'Completed', counters: { jobsStarted: 4, jobsCompleted: 3, jobsFailed: 1 } });
+    // The retried failure is no failure of the trial: it has its result.
+    expect((await world.store.listTrials(world.runId)).find((t) => t.trialId === 0)?.status).toBe('Completed');
+  });
+
+  it('MaxWaitTimeExceeded (managed spot): the trial resumes in a new job; a trial gets at most 3 attempts', async () => {
+    const world = await createWorld(input({ maxJobs: 6, maxParallel: 1 }), (hp, name) =>
+      name.includes('-0000-') ? { kind: 'max-wait-exceeded', seconds: 30 } : good(hp, name),
+    );
+    await runToEnd(world);
+    const trial0 = (await world.store.listJobs(world.runId)).filter((j) => j.trialId === 0);
+    expect(trial0.map((j) => [j.jobName, j.status, j.secondaryStatus])).toEqual([
+      ['hpo-test-run-0000-r1', 'Stopped', 'MaxWaitTimeExceeded'],
+      ['hpo-test-run-0000-r1a2', 'Stopped', 'MaxWaitTimeExceeded'],
+      ['hpo-test-run-0000-r1a3', 'Stopped', 'MaxWaitTimeExceeded'],
+    ]);
+    expect(world.backend.createdJobs()).toHaveLength(6);
+    expect((await world.store.getRun(world.runId))?.status).toBe('Completed');
+  });
+
+  it('the last job of the budget is not retried: the cap is never exceeded', async () => {
+    const world = await createWorld(input({ maxJobs: 2, maxParallel: 2 }), () => ({ kind: 'failed', reason: 'InternalServerError: x', seconds: 3 }));
+    await runToEnd(world);
+    expect(world.backend.createdJobs()).toHaveLength(2);
+  });
+});
+
 describe('AWS errors that fail the run', () => {
   it('CreateTrainingJob denied: the run fails at once with the permission to grant', async () => {
     const world = await createWorld(input({ maxJobs: 5 }), good);
@@ -434,5 +482,15 @@ describe('Finalize: bounded and idempotent', () => {
     await tick(world.deps, world.runId);
     await stopRun(world.deps, world.runId, 'execution failed: PermissionDenied: ...', 'Failed');
     expect((await world.store.getRun(world.runId))?.status).toBe('Failed');
+  });
+});
+
+describe('job names of retries', () => {
+  it('add the attempt to the rung; the event handler and the twin parse both forms', () => {
+    expect(trainingJobName('hpo', 'run-a', 7, 9)).toBe('hpo-run-a-0007-r9');
+    expect(trainingJobName('hpo', 'run-a', 7, 9, 2)).toBe('hpo-run-a-0007-r9a2');
+    expect(parseTrainingJobName('hpo', 'hpo-run-a-0007-r9')).toEqual({ runId: 'run-a', trialId: 7, milestone: 9, attempt: 1 });
+    expect(parseTrainingJobName('hpo', 'hpo-run-a-0007-r9a2')).toEqual({ runId: 'run-a', trialId: 7, milestone: 9, attempt: 2 });
+    expect(parseTrainingJobName('hpo', 'hpo-run-a-0007-r9b2')).toBeUndefined();
   });
 });
