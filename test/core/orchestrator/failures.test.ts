@@ -140,6 +140,17 @@ describe('stop early, through the tick', () => {
     expect(world.backend.runningJobs()).toEqual([]);
   });
 
+  it('jobs still running when the run gives up are stopped, and the run still ends Failed (not Stopped)', async () => {
+    const world = await createWorld(input({ maxJobs: 10, maxParallel: 3, failure: { MaxInitialFailures: 1 } }), (hp, name) =>
+      name.includes('-0000-') ? { kind: 'failed', reason: 'AlgorithmError: bad', seconds: 3 } : { ...good(hp, name), seconds: 100 },
+    );
+    const results = await runToEnd(world);
+    expect(results.length).toBeGreaterThan(2);
+    const run = await world.store.getRun(world.runId);
+    expect(run).toMatchObject({ status: 'Failed', statusReason: expect.stringMatching(/^the first 1 training jobs all failed/) });
+    expect((await world.store.listJobs(world.runId)).map((j) => j.status)).toEqual(['Failed', 'Stopped', 'Stopped']);
+  });
+
   it('a metric regex that matches nothing: completed jobs without the objective count as failed, as AMT counts them', async () => {
     // Prepare: the jobs report `loss`, never `accuracy`
     const world = await createWorld(input({ maxJobs: 20, maxParallel: 1 }), () => ({ kind: 'completed', metrics: { loss: 0.3 }, seconds: 10 }));
