@@ -192,6 +192,11 @@ export class FaultInjector {
     return this;
   }
 
+  /** Throttled calls of `operation` still to come (0 once every injected throttle was hit). */
+  remainingThrottles(operation: string): number {
+    return this.throttles.get(operation) ?? 0;
+  }
+
   /** @internal whether this call of `operation` is throttled (consumes one). */
   takeThrottle(operation: string): boolean {
     const n = this.throttles.get(operation) ?? 0;

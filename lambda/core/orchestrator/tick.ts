@@ -480,7 +480,7 @@ async function startJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, 
   } catch (error) {
     // Access denied, or a request AWS refuses for good: every job would meet the same answer.
     if (!isRunFailure(error)) throw error;
-    return failRun(deps, run, job, iso, error.message, error.message);
+    return failRun(deps, run, job, iso, error.message, `never started: ${error.message}`);
   }
   switch (result.kind) {
     case 'created':
