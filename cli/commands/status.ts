@@ -56,7 +56,8 @@ function runLines(run: RunRecord, jobs: readonly JobRecord[], where: string, now
   const rows: [string, string][] = [
     ['strategy', `${runStrategy(run)}, ${objective}, ${max} training jobs at most, ${run.spec.maxParallelTrainingJobs} in parallel`],
     ...(run.statusReason === undefined || run.statusReason === '' ? [] : [['reason', run.statusReason] as [string, string]]),
-    ['jobs', `${c.jobsStarted} started, ${c.jobsCompleted} completed, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, ${flying.length} in flight`],
+    ['jobs', `${c.jobsStarted} started, ${c.jobsCompleted} completed${c.jobsWithoutObjective ? ` (${c.jobsWithoutObjective} without the objective)` : ''}, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, ${flying.length} in flight`],
+    ...(run.warnings ?? []).map((w): [string, string] => ['warning', w]),
     ['budget left', `${budgetLeft(run)} of ${max} training jobs`],
     ['best so far', run.best === undefined ? 'none yet' : `${describeBest(run)}, job ${run.best.jobName}`],
     ['elapsed', timing],

@@ -364,6 +364,32 @@ describe('crashes between steps', () => {
   }, 120_000);
 });
 
+describe('scripts that cannot resume', () => {
+  it('a Hyperband rung that leaves its checkpoint folder empty: one warning for the run, in the record and the output', async () => {
+    const name = 'fm-no-checkpoint';
+    const input = localInput(name, { strategy: 'ASHA', maxJobs: 8, maxParallel: 2, minResource: 1, maxResource: 9, eta: 3, statics: { no_checkpoint: 'True' } });
+    delete ((input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters as Record<string, string>).epochs;
+    const { result } = await run(input);
+    expect(result.status).toBe('SUCCEEDED');
+    const run_ = await expectSettled(name, { status: 'Completed', maxJobs: 8 });
+    expect(run_.checkpoints).toBe('missing');
+    expect(run_.warnings).toHaveLength(1);
+    expect(run_.warnings?.[0]).toMatch(/^training job hpo-fm-no-checkpoint-\d{4}-r1 ended and its trial's checkpoint folder s3:\/\/.*\/fm-no-checkpoint\/\d{4}\/ is empty: .* promoted trials will retrain from scratch/);
+    expect(JSON.parse(String(result.output)).Warnings).toEqual(run_.warnings);
+  }, 120_000);
+
+  it('no warning for a script that checkpoints', async () => {
+    const name = 'fm-checkpoint';
+    const input = localInput(name, { strategy: 'ASHA', maxJobs: 6, maxParallel: 2, minResource: 1, maxResource: 9, eta: 3 });
+    delete ((input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters as Record<string, string>).epochs;
+    const { result } = await run(input);
+    expect(result.status).toBe('SUCCEEDED');
+    const run_ = await expectSettled(name, { status: 'Completed', maxJobs: 6 });
+    expect(run_.checkpoints).toBe('found');
+    expect(run_.warnings ?? []).toEqual([]);
+  }, 120_000);
+});
+
 describe('AWS errors that no retry fixes', () => {
   it('access denied on CreateTrainingJob fails the run at once, naming the permission', async () => {
     sagemakerProxy.fail('CreateTrainingJob', 1, {
