@@ -14,6 +14,14 @@
  *                      (success, or States.Timeout after pollInterval)
  * ```
  *
+ * Errors (docs/design.md "Failure semantics"): Init, Tick, WaitForChange and Finalize retry
+ * `TransientError` (and Lambda timeouts) with jittered backoff; once those retries are spent,
+ * Tick and Finalize go to `RetryLater` (a counted tick, then Backoff), WaitForChange to Tick —
+ * a temporary error never fails a run. `PermissionDenied`/`RequestRejected` that a handler
+ * could not turn into the run's status go to `RunFailed` (the cleanup then stops the jobs).
+ * Finalize retries `FinalizeIncomplete` at once: a large run releases its warm pools over
+ * several invocations.
+ *
  * JSONPath only (no JSONata): the local twin (aws-local-stepfunctions) ignores JSONata.
  * Task states are overridden by name in the local twin, so the state names below are a
  * contract: see {@link STATE_NAMES} and {@link TASK_STATE_HANDLERS}.
