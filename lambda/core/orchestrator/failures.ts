@@ -67,7 +67,8 @@ const ERROR_LINE = /^([A-Za-z_][\w.]*\.)?[A-Z]?\w*(Error|Exception|Interrupt|Exi
 
 /**
  * One line out of SageMaker's `FailureReason`, for a run's status reason: the error line of the
- * script's traceback (the last line that names an error), with SageMaker's category in front.
+ * script's traceback (the last line that names an error), with SageMaker's category in front;
+ * failing that, the last line of the script's stderr, or the first line of any other reason.
  *
  * SageMaker's form for a script that exits with an error:
  * `AlgorithmError: ExecuteUserScriptError:\nExitCode 1\nErrorMessage "<the last lines of
@@ -85,7 +86,9 @@ export function summarizeFailureReason(reason: string, maxLength = 240): string 
     .map((l) => l.trim())
     .filter((l) => l !== '' && !NOISE.some((n) => n.test(l)));
   const errorLines = lines.filter((l) => ERROR_LINE.test(l));
-  const pick = errorLines[errorLines.length - 1] ?? lines[lines.length - 1] ?? body.trim();
+  // Without a line that names an error: the end of stderr (ErrorMessage), else the headline.
+  const fallback = message ? lines[lines.length - 1] : lines[0];
+  const pick = errorLines[errorLines.length - 1] ?? fallback ?? body.trim();
   const line = category && !pick.startsWith(category[1]) ? `${category[1]}: ${pick}` : pick;
   const oneLine = line.replace(/\s+/g, ' ').trim();
   return oneLine.length > maxLength ? `${oneLine.slice(0, maxLength - 3)}...` : oneLine;

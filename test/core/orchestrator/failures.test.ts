@@ -52,6 +52,13 @@ describe('summarizeFailureReason: one line out of SageMaker\'s FailureReason', (
     expect(summarizeFailureReason('AlgorithmError: loss diverged at epoch 3')).toBe('AlgorithmError: loss diverged at epoch 3');
   });
 
+  it('without a line that names an error: the end of stderr, or the headline of any other reason', () => {
+    expect(summarizeFailureReason('AlgorithmError: ExecuteUserScriptError:\nExitCode 137\nErrorMessage "loading data\nKilled by the OOM killer"\nCommand "python train.py", exit code: 137')).toBe(
+      'AlgorithmError: Killed by the OOM killer',
+    );
+    expect(summarizeFailureReason('AlgorithmError: boom\nmore details')).toBe('AlgorithmError: boom');
+  });
+
   it('shortens what is too long for a status line', () => {
     expect(summarizeFailureReason(`ClientError: ${'x'.repeat(500)}`)).toHaveLength(240);
   });
