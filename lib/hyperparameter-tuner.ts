@@ -440,6 +440,14 @@ export class HyperparameterTuner extends Construct {
     // tick: run state; starts, describes and stops training jobs, passes a training role.
     table(tickFn, 'tick');
     sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS, ...perms.SAGEMAKER_STOP_ACTIONS]);
+    // tick: lists a trial's checkpoint folder once per run (the warning about scripts that cannot resume).
+    tickFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: perms.CHECKPOINT_LIST_ACTIONS,
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['checkpoints/*'] } },
+      }),
+    );
     tickFn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: perms.PASS_ROLE_ACTIONS,

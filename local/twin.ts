@@ -85,6 +85,14 @@ export interface LocalTwinOptions {
   readonly reconcileAfterSeconds?: number;
   /** @default 3000 */
   readonly stopGracePeriodMs?: number;
+  /**
+   * Puts something between the functions and a service (a fault-injecting proxy in tests):
+   * called with the service's endpoint, it returns the endpoint the functions' calls go to
+   * after IAM has authorized them.
+   *
+   * @default - the functions reach the services directly (through IAM)
+   */
+  readonly interpose?: (service: 'dynamodb' | 'sagemaker' | 'sfn', endpoint: string) => Promise<string>;
   /** Called with errors of event deliveries (the real EventBridge would retry them). */
   readonly onError?: (error: unknown, where: string) => void;
 }
@@ -116,6 +124,7 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_S3',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
@@ -214,6 +223,8 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
       AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
+      // The emulator also answers S3 ListObjectsV2 over its local S3 folder.
+      AWS_ENDPOINT_URL_S3: this.sagemakerEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
@@ -282,6 +293,8 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_DYNAMODB: this.functionEndpoints.dynamodb,
       AWS_ENDPOINT_URL_SAGEMAKER: this.functionEndpoints.sagemaker,
       AWS_ENDPOINT_URL_SFN: this.functionEndpoints.sfn,
+      // The emulator serves the local S3 (ListObjectsV2) too, behind the same proxy.
+      AWS_ENDPOINT_URL_S3: this.functionEndpoints.sagemaker,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...(this.options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: this.options.logLevel }),
       ...(this.options.reconcileAfterSeconds === undefined ? {} : { RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds) }),
@@ -310,14 +323,16 @@ export class LocalTwin {
       byAccessKey.set(accessKeyIdFor(fn.roleArn), principal);
     }
     const common = { principals: byAccessKey, region: LOCAL_REGION, account: LOCAL_ACCOUNT, ledger: this.ledger };
-    const dynamodb = await startAuthorizingProxy({ ...common, service: 'dynamodb', target: this.dynamodbEndpoint });
+    const behind = (service: 'dynamodb' | 'sagemaker' | 'sfn', endpoint: string): Promise<string> =>
+      this.options.interpose === undefined ? Promise.resolve(endpoint) : this.options.interpose(service, endpoint);
+    const dynamodb = await startAuthorizingProxy({ ...common, service: 'dynamodb', target: await behind('dynamodb', this.dynamodbEndpoint) });
     this.proxies.push(dynamodb);
-    const sagemaker = await startAuthorizingProxy({ ...common, service: 'sagemaker', target: this.sagemakerEndpoint });
+    const sagemaker = await startAuthorizingProxy({ ...common, service: 'sagemaker', target: await behind('sagemaker', this.sagemakerEndpoint) });
     this.proxies.push(sagemaker);
     const sfn = await startAuthorizingProxy({
       ...common,
       service: 'sfn',
-      target: this.sfnEndpoint,
+      target: await behind('sfn', this.sfnEndpoint),
       resourceForTaskToken: (token) => this.sfn.stateMachineArnForTaskToken(token),
     });
     this.proxies.push(sfn);

@@ -392,13 +392,41 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
       io.stderr(`run ${runName} ${result.status.toLowerCase()}: ${result.error ?? ''}${result.cause ? `: ${describeCause(result.cause)}` : ''}\n`);
       return 1;
     }
-    const outcome = JSON.parse(String(result.output)) as { HyperParameterTuningJobStatus?: string; StatusReason?: string };
+    const outcome = JSON.parse(String(result.output)) as { HyperParameterTuningJobStatus?: string; StatusReason?: string; Warnings?: string[] };
+    for (const warning of outcome.Warnings ?? []) io.stdout(`warning: ${warning}\n`);
     io.stdout(`run ${runName} ${String(outcome.HyperParameterTuningJobStatus ?? 'finished').toLowerCase()}${outcome.StatusReason ? `: ${outcome.StatusReason}` : ''}\n`);
-    return outcome.HyperParameterTuningJobStatus === 'Failed' ? 1 : 0;
+    const verdict = view === undefined ? undefined : failedRunVerdict(view, where);
+    if (verdict !== undefined) io.stdout(`${verdict}\n`);
+    return outcome.HyperParameterTuningJobStatus === 'Failed' || verdict !== undefined ? 1 : 0;
   } finally {
     for (const signal of signals) process.removeListener(signal, onSigint);
     await opened.close();
   }
+}
+
+/**
+ * The closing line of a run that did not work: where the logs of a failed job are, or, when
+ * no job reported the objective, what to check. Undefined for a run with a best result.
+ */
+export function failedRunVerdict(view: View, where: string): string | undefined {
+  const { run, jobs } = view;
+  const metric = run.spec.objective.metricName;
+  const logOf = (jobName: string) => `${where}/jobs/${jobName}/output/log.txt`;
+  if (run.status === 'Failed') {
+    const named = /\(e\.g\. ([^)\s]+)\)/.exec(run.statusReason ?? '')?.[1];
+    const example = named ?? jobs.find((j) => j.status === 'Failed' && j.startedAt !== undefined)?.jobName ?? jobs.find((j) => j.objectiveStatus === 'Failed')?.jobName;
+    return example === undefined || !jobs.some((j) => j.jobName === example && j.startedAt !== undefined)
+      ? `the run failed before any training job ran`
+      : `the log of ${example}: ${logOf(example)}`;
+  }
+  if (run.best === undefined && run.status === 'Completed') {
+    const example = jobs.find((j) => j.status === 'Completed') ?? jobs.find((j) => j.startedAt !== undefined);
+    return (
+      `no training job reported the objective metric '${metric}': check the regex of '${metric}' in MetricDefinitions against the log` +
+      (example === undefined ? '' : ` (${logOf(example.jobName)})`)
+    );
+  }
+  return undefined;
 }
 
 /** A Lambda error's Cause is JSON ({errorMessage, ...}); show its message. */

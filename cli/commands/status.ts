@@ -60,7 +60,8 @@ function runLines(run: RunRecord, jobs: readonly JobRecord[], trials: readonly T
   const rows: [string, string][] = [
     ['strategy', `${runStrategy(run)}, ${objective}, ${max} training jobs at most, ${run.spec.maxParallelTrainingJobs} in parallel`],
     ...(run.statusReason === undefined || run.statusReason === '' ? [] : [['reason', run.statusReason] as [string, string]]),
-    ['jobs', `${c.jobsStarted} started, ${c.jobsCompleted} completed, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, ${flying.length} in flight`],
+    ['jobs', `${c.jobsStarted} started, ${c.jobsCompleted} completed${c.jobsWithoutObjective ? ` (${c.jobsWithoutObjective} without the objective)` : ''}, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, ${flying.length} in flight`],
+    ...(run.warnings ?? []).map((w): [string, string] => ['warning', w]),
     ['budget left', `${budgetLeft(run)} of ${max} training jobs`],
     ['best trial', describeBestTrial(run, rankTrials(run, trials, jobs))],
     ['best job', run.best === undefined ? describeBest(run) : `${run.best.jobName}, ${describeBest(run)}`],

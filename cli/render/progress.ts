@@ -97,6 +97,7 @@ export function renderProgress(view: ProgressView, options: ProgressOptions): st
     lines.push(`best job ${s.bold(s.green(`${run.spec.objective.metricName} ${formatObjective(run.best.objective)}`))} (trial ${run.best.trialId}${at})`);
   }
   if (run.statusReason !== undefined && run.statusReason !== '') lines.push(`reason   ${run.statusReason}`);
+  for (const warning of run.warnings ?? []) lines.push(`warning  ${s.yellow(warning)}`);
 
   const sorted = [...running].sort(
     (a, b) => (a.startedAt ?? a.createdAt).localeCompare(b.startedAt ?? b.createdAt) || a.jobName.localeCompare(b.jobName),

@@ -2,14 +2,16 @@
  * The adapters every handler uses, built from the environment. SDK clients are created once
  * per configuration and reused across invocations (Powertools' commons/clients pattern).
  * Endpoints come from the SDK's own configuration (`AWS_ENDPOINT_URL_DYNAMODB`,
- * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`), which is how the local twin points
+ * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`), which is how the local twin points
  * the same code at its services.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRunStore } from '../adapters/aws/dynamodb-run-store';
+import { S3CheckpointStore } from '../adapters/aws/s3-checkpoint-store';
 import { SageMakerBackend } from '../adapters/aws/sagemaker-backend';
 import { StepFunctionsWaker } from '../adapters/aws/sfn-waker';
 import type { OrchestratorDeps } from '../core/orchestrator/tick';
@@ -38,6 +40,7 @@ const CONFIG_VARS = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_S3',
 ];
 
 let cached: { key: string; deps: HandlerDeps } | undefined;
@@ -54,6 +57,8 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     store: new DynamoDbRunStore({ tableName: requiredEnv('TABLE_NAME', env), client: dynamo }),
     backend: new SageMakerBackend(new SageMakerClient({})),
     waker: new StepFunctionsWaker(new SFNClient({})),
+    // A custom endpoint (the local twin's) is reached path-style: http://127.0.0.1:port/bucket.
+    checkpoints: new S3CheckpointStore(new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', env) !== undefined })),
     now: () => new Date(),
     jobNamePrefix: requiredEnv('JOB_NAME_PREFIX', env),
     storage: { checkpointBase: `s3://${bucket}/checkpoints`, outputBase: `s3://${bucket}/output` },

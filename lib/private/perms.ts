@@ -53,6 +53,12 @@ export const SAGEMAKER_STOP_ACTIONS = ['sagemaker:StopTrainingJob'];
 /** Release a warm pool (`ResourceConfig.KeepAlivePeriodInSeconds` = 0). */
 export const SAGEMAKER_UPDATE_ACTIONS = ['sagemaker:UpdateTrainingJob'];
 
+/**
+ * List a trial's checkpoint folder (ListObjectsV2), scoped to the `checkpoints/` prefix: the
+ * tick warns once per run when a rung left it empty (a script that cannot resume).
+ */
+export const CHECKPOINT_LIST_ACTIONS = ['s3:ListBucket'];
+
 /** Pass a training role to SageMaker (always with the `iam:PassedToService` condition). */
 export const PASS_ROLE_ACTIONS = ['iam:PassRole'];
 

@@ -16,7 +16,7 @@
 import { type IncomingMessage, type ServerResponse, Agent, createServer, request as httpRequest } from 'node:http';
 import { listenOnLoopback } from '../loopback';
 import { authorize, type Authorization } from './authorize';
-import { callsForRequest, InvalidRequestError, UnknownOperationError, type JsonService } from './calls';
+import { callsForRequest, InvalidRequestError, s3Calls, UnknownOperationError, type JsonService } from './calls';
 import { accessDeniedAnswer, type HttpAnswer, unknownOperationAnswer, validationAnswer } from './denial';
 import type { PermissionsLedger } from './ledger';
 import type { IamCall, Principal } from './types';
@@ -117,6 +117,7 @@ export async function startAuthorizingProxy(options: AuthorizingProxyOptions): P
     const principal = principals.get(accessKeyIdOf(req.headers.authorization) ?? '');
     if (principal === undefined) return false;
     const targetHeader = String(req.headers['x-amz-target'] ?? '');
+    if (targetHeader === '' && service === 'sagemaker') return refusedS3(principal, req, res);
     const parsed = parseJson(body);
     // Not JSON: the service answers SerializationException; it can touch nothing.
     if (parsed === undefined) return false;
@@ -147,6 +148,32 @@ export async function startAuthorizingProxy(options: AuthorizingProxyOptions): P
       ledger.record(principal.name, targetHeader, decision);
       if (!decision.allowed) {
         answer(res, accessDeniedAnswer(service, decision.message ?? 'access denied'));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An S3 REST request (the SageMaker emulator also serves the local S3's ListObjectsV2, path
+   * style): `GET /<bucket>?list-type=2&prefix=<p>` is `s3:ListBucket` on the bucket with
+   * `s3:prefix`; anything else is an operation the twin does not know how to authorize.
+   */
+  async function refusedS3(principal: Principal, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const bucket = decodeURIComponent(url.pathname.replace(/^\/+/, '').replace(/\/+$/, ''));
+    const operation = 'S3.ListObjectsV2';
+    if (req.method !== 'GET' || bucket === '' || bucket.includes('/') || url.searchParams.get('list-type') !== '2') {
+      const message = `the local twin does not know how to authorize the S3 request ${req.method ?? ''} ${url.pathname}`;
+      ledger.recordProblem(principal.name, 'S3', message);
+      answer(res, s3ErrorAnswer(501, 'NotImplemented', message));
+      return true;
+    }
+    for (const call of s3Calls('list', bucket, url.searchParams.get('prefix') ?? '')) {
+      const decision = await authorize(principal, call, { region });
+      ledger.record(principal.name, operation, decision);
+      if (!decision.allowed) {
+        answer(res, s3ErrorAnswer(403, 'AccessDenied', decision.message ?? 'Access Denied'));
         return true;
       }
     }
@@ -206,5 +233,15 @@ export async function startAuthorizingProxy(options: AuthorizingProxyOptions): P
       })();
       return closing;
     },
+  };
+}
+
+/** An S3 error answer (REST-XML), as S3 gives it. */
+function s3ErrorAnswer(statusCode: number, code: string, message: string): HttpAnswer {
+  const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/xml' },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escape(message)}</Message></Error>`,
   };
 }

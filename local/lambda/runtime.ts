@@ -182,7 +182,9 @@ export class LocalLambdaFunction {
       stderr: true,
     });
     for (const stream of [worker.stdout, worker.stderr]) {
-      if (this.log) stream.pipe(this.log, { end: false });
+      const log = this.log;
+      // Written chunk by chunk: piping every sandbox into one file stream would pile up listeners.
+      if (log) stream.on('data', (chunk: Buffer) => log.write(chunk));
       else stream.resume();
     }
     const sandbox: Sandbox = { worker, busy: true };

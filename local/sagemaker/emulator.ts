@@ -129,6 +129,8 @@ interface Job extends PoolOwner {
   lastModifiedTime: Date;
   transitions: Transition[];
   stopReason?: 'user' | 'max-runtime';
+  /** Set when a spot interruption took the instances away during this attempt. */
+  interrupted?: 'restart' | 'max-wait';
   started: boolean;
   proc?: RunningProcess;
   killTimer?: NodeJS.Timeout;
@@ -144,6 +146,9 @@ const MESSAGES: Partial<Record<SecondaryStatus, string>> = {
   Stopping: 'Stopping the training job',
   Stopped: 'The training job was stopped',
   MaxRuntimeExceeded: 'Training job ran longer than MaxRuntimeInSeconds and was stopped',
+  Interrupted: 'The training job was interrupted: the managed spot instances were reclaimed',
+  Restarting: 'Restarting the training job',
+  MaxWaitTimeExceeded: 'Training job exceeded MaxWaitTimeInSeconds and was stopped',
 };
 
 function notFound(): ServiceError {
@@ -260,11 +265,17 @@ export class SageMakerEmulator {
         `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${existing.arn})`,
       );
     }
-    if (this.faults.takeLimitExceeded()) {
+    const quota = this.faults.takeLimitExceeded();
+    if (quota !== undefined) {
+      // SageMaker's wording (current form, which points at Service Quotas).
       const type = request.ResourceConfig?.InstanceType ?? 'ml.m5.xlarge';
+      const spot = request.EnableManagedSpotTraining === true ? 'spot ' : '';
+      const delta = request.ResourceConfig?.InstanceCount ?? 1;
+      const limit = quota.limit ?? delta;
+      const utilization = quota.utilization ?? limit;
       throw new ServiceError(
         'ResourceLimitExceeded',
-        `The account-level service limit '${type} for training job usage' is 0 Instances, with current utilization of 0 Instances and a request delta of ${request.ResourceConfig?.InstanceCount ?? 1} Instances. Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.`,
+        `The account-level service limit '${type} for ${spot}training job usage' is ${limit} Instances, with current utilization of ${utilization} Instances and a request delta of ${delta} Instances. Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.`,
       );
     }
     for (const ch of request.InputDataConfig ?? []) {
@@ -298,6 +309,7 @@ export class SageMakerEmulator {
     this.transition(job, 'InProgress', 'Starting');
     this.queue.push(job);
     this.pump();
+    this.faults.created(name);
     return { TrainingJobArn: arn };
   }
 
@@ -539,12 +551,30 @@ export class SageMakerEmulator {
 
   private async run(job: Job): Promise<void> {
     job.started = true;
-    const failure = this.faults.takeFailure(job.name);
-    if (failure !== undefined) {
-      job.failureReason = failure;
-      this.finish(job, 'Failed', 'Failed');
-      return;
+    // SageMaker's RetryStrategy: a job that fails with an internal error restarts in place.
+    let retriesLeft = job.request.RetryStrategy?.MaximumRetryAttempts ?? 0;
+    for (;;) {
+      const failure = this.faults.takeFailure(job.name);
+      if (failure !== undefined) {
+        if (failure.startsWith('InternalServerError') && retriesLeft > 0) {
+          retriesLeft--;
+          this.transition(job, job.status, 'Restarting', `Restarting the training job after an internal error: ${failure}`);
+          continue;
+        }
+        job.failureReason = failure;
+        this.finish(job, 'Failed', 'Failed');
+        return;
+      }
+      const again = await this.runAttempt(job);
+      if (!again) return;
+      // A spot interruption with capacity back: the job restarts and resumes from its checkpoint.
+      this.transition(job, job.status, 'Restarting');
     }
+  }
+
+  /** One attempt of a job's training; true when it was interrupted and restarts. */
+  private async runAttempt(job: Job): Promise<boolean> {
+    job.interrupted = undefined;
     if (this.pools.claim(job) === undefined && (job.request.ResourceConfig?.KeepAlivePeriodInSeconds ?? 0) > 0) {
       job.warmPool = { status: 'InUse' };
     }
@@ -556,14 +586,14 @@ export class SageMakerEmulator {
       if (denied !== undefined) {
         job.failureReason = denied;
         this.finish(job, 'Failed', 'Failed');
-        return;
+        return false;
       }
       await copyFolder(this.s3ToLocal(checkpointUri), job.dirs.checkpoints);
     }
     if (job.stopReason || this.closed) {
       await this.upload(job);
       this.finish(job, 'Stopped', 'Stopped');
-      return;
+      return false;
     }
     let resolved;
     try {
@@ -571,13 +601,13 @@ export class SageMakerEmulator {
     } catch (e) {
       job.failureReason = `ClientError: ${e instanceof Error ? e.message : String(e)}`;
       this.finish(job, 'Failed', 'Failed');
-      return;
+      return false;
     }
     const command = [...resolved.command, ...hyperParameterArgs(job.request.HyperParameters)];
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, job.request.Environment ?? {}, scriptModeEnv(job.request, job.dirs, channels), resolved.env ?? {});
-    job.trainingStartTime = new Date();
+    job.trainingStartTime ??= new Date();
     this.transition(job, job.status, 'Training');
     job.proc = startProcess({
       command,
@@ -592,9 +622,29 @@ export class SageMakerEmulator {
         if (job.status === 'InProgress') this.requestStop(job, 'max-runtime');
       }, maxRuntime * 1000);
     }
+    const interruption = this.faults.takeInterruption(job.name);
+    let interruptTimer: NodeJS.Timeout | undefined;
+    if (interruption !== undefined) {
+      interruptTimer = setTimeout(() => {
+        if (job.status !== 'InProgress' || job.stopReason) return;
+        job.interrupted = interruption.outcome ?? 'restart';
+        this.kill(job);
+      }, interruption.afterMs);
+    }
     const exit = await job.proc.exited;
+    clearTimeout(interruptTimer);
     clearTimeout(job.runtimeTimer);
     clearTimeout(job.killTimer);
+    if (job.interrupted !== undefined && !job.stopReason) {
+      // The instances are gone: what the script saved in its checkpoint folder is uploaded.
+      this.transition(job, job.status, 'Interrupted');
+      const checkpoint = job.request.CheckpointConfig?.S3Uri;
+      if (checkpoint) await copyFolder(job.dirs.checkpoints, this.s3ToLocal(checkpoint));
+      if (job.interrupted === 'restart' && !this.closed) return true;
+      job.trainingEndTime = new Date();
+      this.finish(job, 'Stopped', 'MaxWaitTimeExceeded');
+      return false;
+    }
     job.trainingEndTime = new Date();
     this.transition(job, job.status, 'Uploading');
     const uploadDenied = await this.checkUpload(job);
@@ -610,6 +660,7 @@ export class SageMakerEmulator {
       job.failureReason = await failureReasonFor(exit, command, join(job.dirs.output, 'failure'));
       this.finish(job, 'Failed', 'Failed');
     }
+    return false;
   }
 
   /**

@@ -201,6 +201,41 @@ describe('hpo local', () => {
     }
   }, 120_000);
 
+  it('a script that fails in every job: the run stops after 3 jobs, exit 1, the last lines say why and where the log is', async () => {
+    // Prepare: every job dies at its first epoch (`ValueError: loss diverged at epoch 1`)
+    const file = writeInput(home, 'cli-crash', { strategy: 'Random', maxJobs: 30, maxParallel: 1 }, { fail_at: '1' });
+    // Act
+    const result = await startHpo(['local', file], home).done;
+    // Assess
+    expect(result.stderr).not.toMatch(/this is a bug/);
+    expect(result.code).toBe(1);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.slice(-2)).toEqual([
+      'run cli-crash failed: the first 3 training jobs all failed (FailureConfig.MaxInitialFailures 3): all 3: "AlgorithmError: ValueError: loss diverged at epoch 1" (e.g. hpo-cli-crash-0000-r1)',
+      'the log of hpo-cli-crash-0000-r1: .hpo/runs/cli-crash/jobs/hpo-cli-crash-0000-r1/output/log.txt',
+    ]);
+    expect(readFileSync(join(home, '.hpo/runs/cli-crash/jobs/hpo-cli-crash-0000-r1/output/log.txt'), 'utf8')).toContain('ValueError: loss diverged at epoch 1');
+    expect(result.stdout.match(/ failed hpo-cli-crash-\d{4}-r\d+ .*: AlgorithmError: ValueError: loss diverged at epoch 1$/gm)).toHaveLength(3);
+  }, 90_000);
+
+  it('a metric regex that never matches: exit 1, and the last line says which regex to check against which log', async () => {
+    // Prepare: 2 jobs, below the 3 first failures that would stop the run; the regex matches nothing
+    const input = tuningInput({ name: 'cli-nometric', strategy: 'Random', maxJobs: 2, maxParallel: 2, roleArn: null }) as unknown as { TrainingJobDefinition: Record<string, unknown> } & Record<string, unknown>;
+    input.TrainingJobDefinition.StaticHyperParameters = {};
+    (input.TrainingJobDefinition.AlgorithmSpecification as { MetricDefinitions: unknown }).MetricDefinitions = [{ Name: 'accuracy', Regex: 'val_acc=([0-9.]+)' }];
+    input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };
+    const file = join(home, 'cli-nometric.json');
+    writeFileSync(file, JSON.stringify(input));
+    // Act
+    const result = await startHpo(['local', file], home).done;
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('run cli-nometric completed: ');
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(
+      "no training job reported the objective metric 'accuracy': check the regex of 'accuracy' in MetricDefinitions against the log (.hpo/runs/cli-nometric/jobs/hpo-cli-nometric-0000-r1/output/log.txt)",
+    );
+  }, 90_000);
+
   it('refuses an input without LocalConfig.Command, before starting anything', async () => {
     const input = tuningInput({ name: 'cli-nolocal' });
     const file = join(home, 'nolocal.json');

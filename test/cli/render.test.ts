@@ -149,7 +149,7 @@ describe('describeJobChange', () => {
   it('reports failures and stops with their reason on one line', () => {
     const job = makeJob(5, 0, 1);
     const failed = { ...job, status: 'Failed' as const, endedAt: at(30), failureReason: 'AlgorithmError: boom\nTraceback ...' };
-    expect(describeJobChange(job, failed, run)).toBe(`${formatClock(at(30))} failed hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1): AlgorithmError: boom Traceback ...`);
+    expect(describeJobChange(job, failed, run)).toBe(`${formatClock(at(30))} failed hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1): AlgorithmError: boom`);
     const stopped = { ...job, status: 'Stopped' as const, endedAt: at(31) };
     expect(describeJobChange(job, stopped, run)).toBe(`${formatClock(at(31))} stopped hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1)`);
   });

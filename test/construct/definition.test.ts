@@ -38,6 +38,15 @@ const LAMBDA_RETRY = {
   MaxDelaySeconds: 30,
   JitterStrategy: 'FULL',
 };
+const TRANSIENT_RETRY = {
+  ErrorEquals: ['TransientError', 'Sandbox.Timedout'],
+  IntervalSeconds: 5,
+  MaxAttempts: 8,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+};
+const RUN_FAILED = { ErrorEquals: ['PermissionDenied', 'RequestRejected'], Next: 'RunFailed' };
 
 describe('state machine definition', () => {
   let f: Fixture;
@@ -54,10 +63,12 @@ describe('state machine definition', () => {
     expect(Object.fromEntries(Object.entries(states).map(([n, s]) => [n, s.Type]))).toEqual({
       'IsContinuation?': 'Choice',
       ResumeRun: 'Pass',
+      RetryLater: 'Pass',
       Validate: 'Task',
       InvalidInput: 'Fail',
       Init: 'Task',
       RunAlreadyExists: 'Fail',
+      RunFailed: 'Fail',
       Tick: 'Task',
       CountTick: 'Pass',
       'Done?': 'Choice',
@@ -106,10 +117,11 @@ describe('state machine definition', () => {
         },
       },
       ResultSelector: { 'runId.$': '$.Payload.runId', generation: 0, ticks: 0 },
-      Retry: [LAMBDA_RETRY],
+      Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
       Catch: [
         { ErrorEquals: ['RunAlreadyExists'], Next: 'RunAlreadyExists' },
         { ErrorEquals: ['InvalidTuningInput'], Next: 'InvalidInput' },
+        RUN_FAILED,
       ],
       Next: 'Tick',
     });
@@ -125,13 +137,29 @@ describe('state machine definition', () => {
         'retryAfterSeconds.$': '$.Payload.retryAfterSeconds',
       },
       ResultPath: '$.tick',
-      Retry: [
-        LAMBDA_RETRY,
-        { ErrorEquals: ['TransientError', 'ConcurrentTick'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+      Retry: [LAMBDA_RETRY, { ...TRANSIENT_RETRY, ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'ConcurrentTick'] }],
+      Catch: [
+        { ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'ConcurrentTick'], ResultPath: '$.error', Next: 'RetryLater' },
+        RUN_FAILED,
       ],
       Next: 'CountTick',
     });
-    expect(states.Tick.Catch).toBeUndefined();
+    expect(states.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' });
+  });
+
+  test('RetryLater: a step whose retries are spent counts a tick and backs off; the run never fails for it', () => {
+    expect(states.RetryLater).toMatchObject({
+      Type: 'Pass',
+      Parameters: {
+        'runId.$': '$.runId',
+        'generation.$': '$.generation',
+        'ticks.$': 'States.MathAdd($.ticks, 1)',
+        status: 'running',
+        version: 0,
+        retryAfterSeconds: 60,
+      },
+      Next: 'Done?',
+    });
   });
 
   test('CountTick rebuilds a flat, small state and counts this execution\'s ticks', () => {
@@ -169,18 +197,19 @@ describe('state machine definition', () => {
       },
       TimeoutSeconds: 120,
       ResultPath: null,
-      Retry: [LAMBDA_RETRY],
-      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Tick' }],
+      Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+      Catch: [{ ErrorEquals: ['States.Timeout', 'TransientError', 'Sandbox.Timedout'], ResultPath: null, Next: 'Tick' }, RUN_FAILED],
       Next: 'Tick',
     });
     expect(states.WaitForChange.HeartbeatSeconds).toBeUndefined();
   });
 
-  test('Finalize: its result is the execution output', () => {
+  test('Finalize: its result is the execution output; it continues over invocations and retries transient errors', () => {
     expect(states.Finalize).toMatchObject({
       Parameters: { FunctionName: fnArn('FinalizeFunction'), Payload: { 'runId.$': '$.runId' } },
       OutputPath: '$.Payload',
-      Retry: [LAMBDA_RETRY],
+      Retry: [LAMBDA_RETRY, { ErrorEquals: ['FinalizeIncomplete'], IntervalSeconds: 1, MaxAttempts: 30, BackoffRate: 1 }, TRANSIENT_RETRY],
+      Catch: [{ ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'FinalizeIncomplete'], ResultPath: '$.error', Next: 'RetryLater' }, RUN_FAILED],
       Next: 'Succeeded',
     });
     expect(states.Succeeded).toEqual({ Type: 'Succeed' });

@@ -28,7 +28,7 @@ describe('IAM', () => {
       validate: [...OWN_LOGS, ...XRAY],
       init: [...OWN_LOGS, ...XRAY, ...table('init')],
       // Tick stops jobs too: completion criteria met with jobs running; a job created while a stop was under way.
-      tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole'],
+      tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole', 's3:ListBucket'],
       'wait-for-change': [...OWN_LOGS, ...XRAY, ...table('wait-for-change'), ...TASK_RESPONSE],
       finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:UpdateTrainingJob'],
       'on-training-event': [...OWN_LOGS, ...XRAY, ...table('on-training-event'), ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],
@@ -54,6 +54,14 @@ describe('IAM', () => {
       expect(sagemaker).toHaveLength(1);
       expect(sagemaker[0].Resource).toEqual([trainingJobArn]);
     }
+  });
+
+  test('tick lists only the checkpoints/ prefix of the tuner\'s bucket', () => {
+    const list = statementsOfRole(f.template, roleOf(f, 'tick')).filter((s) => s.Action.includes('s3:ListBucket'));
+    expect(list).toHaveLength(1);
+    expect(list[0].Action).toEqual(['s3:ListBucket']);
+    expect(list[0].Condition).toEqual({ StringLike: { 's3:prefix': ['checkpoints/*'] } });
+    expect(list[0].Resource).toEqual([{ 'Fn::GetAtt': [f.stack.getLogicalId(f.tuner.bucket.node.defaultChild as never), 'Arn'] }]);
   });
 
   test('iam:PassRole only on the training role, only to SageMaker', () => {

@@ -178,7 +178,7 @@ describe('stopping', () => {
 describe('events', () => {
   it('a duplicated state-change event changes nothing', async () => {
     const runName = 'e2e-duplicates';
-    twin.sagemakerEmulator.faults.duplicateEvents({ namePattern: `-${runName}-` });
+    twin.sagemakerEmulator.faults.duplicateEvents({ namePattern: new RegExp(`-${runName}-`) });
     const input = localInput({ name: runName, strategy: 'ASHA', maxJobs: 8, maxParallel: 2 });
     const { executionArn } = twin.startRun(input, { baseDir: workDir });
     const result = await twin.waitForExecution(executionArn, 60_000);
@@ -192,7 +192,7 @@ describe('events', () => {
 
   it('lost state-change events are reconciled by the poll: the run still finishes', async () => {
     const runName = 'e2e-lost-events';
-    twin.sagemakerEmulator.faults.dropEvents({ namePattern: `-${runName}-` });
+    twin.sagemakerEmulator.faults.dropEvents({ namePattern: new RegExp(`-${runName}-`) });
     const input = localInput({ name: runName, strategy: 'Random', maxJobs: 3, maxParallel: 3 });
     const { executionArn } = twin.startRun(input, { baseDir: workDir });
     const result = await twin.waitForExecution(executionArn, 60_000);

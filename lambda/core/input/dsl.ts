@@ -65,6 +65,8 @@ export interface ArrayNode extends NodeBase {
   readonly items: SchemaNode;
   readonly minItems?: number;
   readonly maxItems?: number;
+  /** Why `maxItems` is what it is, appended to the message when it is exceeded. */
+  readonly maxItemsReason?: string;
 }
 
 /** A JSON object with arbitrary keys (following `keys`) and values following `values`. */

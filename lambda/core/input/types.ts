@@ -391,6 +391,18 @@ export interface LocalConfig {
   readonly Environment?: Readonly<Record<string, string>>;
 }
 
+/** When the run gives up (our extension). */
+export interface FailureConfig {
+  /** @default 3 */
+  readonly MaxInitialFailures?: number;
+  /** @default 0.5 */
+  readonly MaxFailedFraction?: number;
+  /** @default 10 */
+  readonly MinFinishedJobs?: number;
+  /** @default 3600 */
+  readonly MaxCapacityWaitInSeconds?: number;
+}
+
 /**
  * The tuning input: the request body of `CreateHyperParameterTuningJob`, extended.
  *
@@ -409,4 +421,6 @@ export interface TuningInput {
   readonly Tags?: readonly Tag[];
   /** Local-mode settings (our extension). */
   readonly LocalConfig?: LocalConfig;
+  /** When the run gives up (our extension). */
+  readonly FailureConfig?: FailureConfig;
 }
