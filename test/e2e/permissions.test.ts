@@ -9,7 +9,7 @@
  * It also keeps docs/permissions.md (each function's permissions and the calls that used
  * them) in step with what the scenarios record: `HPO_UPDATE_DOCS=1 npx jest test/e2e/permissions`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -125,6 +125,17 @@ function functionPrincipals(): Principal[] {
 
 describe('the template\'s IAM, as the twin enforces it', () => {
   it('denied no call of any scenario', () => {
+    // The tally, for the record (CI keeps test-output/).
+    const entries = twin.ledger.entries();
+    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
+    writeFileSync(
+      join(ROOT, 'test-output', 'permissions-summary.json'),
+      JSON.stringify({
+        callsAuthorized: entries.filter((e) => e.allowed).reduce((n, e) => n + e.count, 0),
+        distinctCalls: entries.length,
+        callsDenied: entries.filter((e) => !e.allowed).reduce((n, e) => n + e.count, 0),
+      }),
+    );
     expect(twin.ledger.problems()).toEqual([]);
     expect(twin.ledger.denied().map((e) => `${e.principal}: ${e.action} on ${e.resource}`)).toEqual([]);
   });
