@@ -2,11 +2,11 @@
  * The README's main command, as a newcomer runs it: `npx hpo local examples/quickstart/tuning.json`
  * (the real CLI process, the local twin, real training processes on real MNIST digits).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openLocalStore, runPaths } from '../../local/workspace';
+import { runHpo, type HpoResult } from '../helpers/hpo-cli';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -14,19 +14,8 @@ const ROOT = resolve(__dirname, '../..');
 const DEFAULTS_ACCURACY = 0.832;
 
 /** `npx hpo local <file>` in `cwd`, with its own HPO_HOME. */
-function hpoLocal(file: string, home: string, cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/hpo.js'), 'local', file], {
-      cwd,
-      env: { ...process.env, HPO_HOME: join(home, '.hpo'), NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function hpoLocal(file: string, home: string, cwd = ROOT): Promise<HpoResult> {
+  return runHpo(['local', file], { home, cwd });
 }
 
 it('a quickstart script that crashes on import stops after the first few jobs, exit 1, with the error line and the log', async () => {
@@ -73,18 +62,7 @@ it('tunes the quickstart model to a clearly better accuracy than its defaults, w
   const home = mkdtempSync(join(tmpdir(), 'hpo-quickstart-'));
   try {
     // Act
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin/hpo.js'), 'local', 'examples/quickstart/tuning.json'], {
-        cwd: ROOT,
-        env: { ...process.env, HPO_HOME: join(home, '.hpo'), NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const result = await hpoLocal('examples/quickstart/tuning.json', home);
     // Assess
     expect(result.stderr).not.toMatch(/this is a bug/);
     expect(result.code).toBe(0);

@@ -9,12 +9,13 @@
  * Debian's python3-torch, python3-torchvision and dataset-fashion-mnist. Skipped, with the
  * reason printed, where they are missing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openLocalStore, runPaths } from '../../local/workspace';
 import { describeUnless } from '../helpers/skip';
+import { runHpo } from '../helpers/hpo-cli';
 
 const ROOT = resolve(__dirname, '../..');
 const EXAMPLE = join(ROOT, 'examples/pytorch-sagemaker');
@@ -77,18 +78,7 @@ describeUnless(skipReason, 'examples/pytorch-sagemaker under hpo local (PyTorch,
     const file = join(home, 'tuning.json');
     writeFileSync(file, JSON.stringify(ciInput(found!.python, data!), null, 2));
     // Act
-    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin/hpo.js'), 'local', file], {
-        cwd: home,
-        env: { ...process.env, HPO_HOME: join(home, '.hpo'), NO_COLOR: '1' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => done({ code, stdout, stderr }));
-    });
+    const result = await runHpo(['local', file], { home, cwd: home });
     // Assess
     const paths = runPaths(join(home, '.hpo'), RUN);
     const log = (job: string): string => readFileSync(join(paths.jobs, job, 'output', 'log.txt'), 'utf8');
