@@ -100,7 +100,7 @@ export interface SuggestContext {
   readonly objectiveType: ObjectiveType;
 }
 
-export type SamplerName = 'Random' | 'Grid' | 'Sobol' | 'TPE';
+export type SamplerName = 'Random' | 'Grid' | 'Sobol' | 'TPE' | 'BOHB' | 'GP';
 
 export interface Sampler {
   readonly name: SamplerName;

@@ -219,8 +219,8 @@ const tuningJobConfig = obj(
       defaultDoc: 'one is picked when the run starts and recorded',
     }),
     Sampler: oneOf(
-      'The sampler that proposes configurations. `Grid` needs categorical ranges only; Strategy `Grid` needs Sampler `Grid`.',
-      ['Random', 'Sobol', 'TPE', 'Grid'],
+      'The sampler that proposes configurations. `Random`: independent uniform draws. `Sobol`: a scrambled quasi-random sequence. `TPE`: tree-structured Parzen estimator. `BOHB`: BOHB\'s multivariate kernel density model with a third of random proposals (Falkner et al. 2018; meant for Hyperband and ASHA). `GP`: Gaussian-process expected improvement. The model-based ones (`TPE`, `BOHB`, `GP`) model the largest resource level with enough results, and treat configurations still running as bad results so that parallel proposals differ. `Grid` needs categorical ranges only; Strategy `Grid` needs Sampler `Grid`.',
+      ['Random', 'Sobol', 'TPE', 'BOHB', 'GP', 'Grid'],
       {
         defaultDoc: 'by strategy: Random -> Random, Grid -> Grid, Bayesian -> TPE, Hyperband/ASHA -> Random',
         extension: 'Chooses the sampler independently of the scheduler (e.g. Hyperband with TPE).',

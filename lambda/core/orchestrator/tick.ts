@@ -10,7 +10,7 @@
  */
 import type { Configuration, Observation, ParameterValue, SchedulerState, SearchSpaceSpec, TrialState, TuningSpec } from '../ports';
 import { rngFor } from '../rng';
-import { createSampler } from '../samplers';
+import { LEARNING_SAMPLERS, createSampler } from '../samplers';
 import { createScheduler } from '../schedulers';
 import { renderConfiguration } from '../space';
 import type { CheckpointStore, CreateJobResult, ExistingJob, TrainingBackend } from './backend';
@@ -305,9 +305,6 @@ async function reconcile(deps: OrchestratorDeps, runId: string, jobs: readonly J
   }
   return changed;
 }
-
-/** Samplers that learn from history; the others never read it, so nothing is loaded for them. */
-const LEARNING_SAMPLERS: ReadonlySet<string> = new Set(['TPE']);
 
 /**
  * The parents' results (AMT `WarmStartConfig`), as sampler history: every result of every

@@ -6,13 +6,20 @@
  * | Random | AMT `Random`: independent draws            | no           | yes      |
  * | Grid   | AMT `Grid`: categorical Cartesian product  | `proposed`   | no       |
  * | Sobol  | quasi-random, digitally shifted per run    | no           | no (seed)|
- * | TPE    | AMT `Bayesian`: Tree-structured Parzen Est.| yes          | yes      |
+ * | TPE    | Tree-structured Parzen Estimator           | yes          | yes      |
+ * | BOHB   | BOHB's multivariate KDE (for Hyperband/ASHA)| yes         | yes      |
+ * | GP     | Gaussian-process expected improvement      | yes          | yes      |
+ *
+ * Every sampler that uses history reads what `observations.ts` selects: usable results of one
+ * resource level, plus pending configurations as constant liars (BOHB, GP).
  */
 import type { Sampler, SamplerName } from '../ports';
 import { createGridSampler } from './grid';
 import { createRandomSampler } from './random';
 import { createSobolSampler } from './sobol';
 import { createTpeSampler, type TpeSamplerOptions } from './tpe';
+import { createBohbSampler, type BohbSamplerOptions } from './bohb';
+import { createGpSampler, type GpSamplerOptions } from './gp';
 
 export { createGridSampler } from './grid';
 export { createRandomSampler, sampleUniform } from './random';
@@ -20,9 +27,17 @@ export { createSobolSampler, sobolPoint, SOBOL_MAX_DIMENSIONS, SOBOL_SHIFT_STREA
 export type { SobolSamplerOptions } from './sobol';
 export { createTpeSampler, defaultGamma, selectObservations, splitObservations } from './tpe';
 export type { TpeSamplerOptions } from './tpe';
+export { createBohbSampler, bohbModel, boundObservations } from './bohb';
+export type { BohbSamplerOptions, BohbModel } from './bohb';
+export { createGpSampler, copulaScores, normalQuantile } from './gp';
+export type { GpSamplerOptions } from './gp';
+export { pendingConfigurations, usableObservations, largestLevelWith } from './observations';
 
 /** The sampler names {@link createSampler} knows. */
-export const SAMPLER_NAMES: readonly SamplerName[] = ['Random', 'Grid', 'Sobol', 'TPE'];
+export const SAMPLER_NAMES: readonly SamplerName[] = ['Random', 'Grid', 'Sobol', 'TPE', 'BOHB', 'GP'];
+
+/** Samplers that learn from history (so warm-start results are worth loading for them). */
+export const LEARNING_SAMPLERS: ReadonlySet<SamplerName> = new Set<SamplerName>(['TPE', 'BOHB', 'GP']);
 
 /** Options of {@link createSampler}. */
 export interface SamplerOptions {
@@ -39,6 +54,18 @@ export interface SamplerOptions {
    * @default - TPE's defaults (see {@link TpeSamplerOptions})
    */
   readonly tpe?: TpeSamplerOptions;
+  /**
+   * BOHB settings.
+   *
+   * @default - the paper's (see {@link BohbSamplerOptions})
+   */
+  readonly bohb?: BohbSamplerOptions;
+  /**
+   * GP settings.
+   *
+   * @default - see {@link GpSamplerOptions}
+   */
+  readonly gp?: GpSamplerOptions;
 }
 
 /**
@@ -56,6 +83,10 @@ export function createSampler(name: SamplerName, options: SamplerOptions = {}): 
       return createSobolSampler(options.seed === undefined ? {} : { seed: options.seed });
     case 'TPE':
       return createTpeSampler(options.tpe);
+    case 'BOHB':
+      return createBohbSampler(options.bohb);
+    case 'GP':
+      return createGpSampler(options.gp);
     default:
       throw new Error(`unknown sampler ${JSON.stringify(name)}; expected one of ${SAMPLER_NAMES.join(', ')}`);
   }

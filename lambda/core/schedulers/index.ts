@@ -85,3 +85,5 @@ export function bestTrial(state: SchedulerState): BestTrial | undefined {
   }
   return best;
 }
+export { ashaStoppingRule, medianStoppingRule, runningAverage } from './early-stopping';
+export type { MedianStoppingOptions, MetricCurve, StoppingDecision, StoppingResult } from './early-stopping';
