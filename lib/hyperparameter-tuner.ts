@@ -405,8 +405,10 @@ export class HyperparameterTuner extends Construct {
       // The created role reaches only the tuner's bucket: Validate refuses S3 locations elsewhere.
       ...(this.trainingRole ? { OWN_TRAINING_ROLE_ARN: this.trainingRole.roleArn } : {}),
     };
+    // The bundles' folders, by handler: built (or found in the cache) once for all functions.
+    const bundles = lambdaBundles();
     const fn = (spec: FunctionSpec): lambda.Function =>
-      this.createFunction(spec, environment, { logRetention, tracing, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
+      this.createFunction(spec, environment, { bundleDir: bundles[spec.handler], logRetention, tracing, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
 
     const validateFn = fn({ id: 'ValidateFunction', handler: 'validate', description: 'Validates an AMT-style tuning input.', timeout: Duration.seconds(30), memorySize: 256 });
     const initFn = fn({ id: 'InitFunction', handler: 'init', description: 'Creates the run record of a tuning run.', timeout: Duration.seconds(30), memorySize: 256 });
@@ -637,7 +639,7 @@ export class HyperparameterTuner extends Construct {
   private createFunction(
     spec: FunctionSpec,
     environment: Record<string, string>,
-    options: { logRetention: logs.RetentionDays; tracing: boolean; vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection },
+    options: { bundleDir: string; logRetention: logs.RetentionDays; tracing: boolean; vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection },
   ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, { retention: options.logRetention });
     // An own role instead of AWSLambdaBasicExecutionRole: logs only to its own log group.
@@ -649,7 +651,7 @@ export class HyperparameterTuner extends Construct {
     return new lambda.Function(this, spec.id, {
       // The bundle built by lib/private/lambda-bundles.ts (minified, names kept, source maps):
       // the same files the local twin runs.
-      code: lambda.Code.fromAsset(lambdaBundles()[spec.handler]),
+      code: lambda.Code.fromAsset(options.bundleDir),
       handler: LAMBDA_HANDLER,
       description: spec.description,
       runtime: lambda.Runtime.NODEJS_22_X,
