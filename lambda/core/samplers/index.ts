@@ -86,7 +86,7 @@ export function createSampler(name: SamplerName, options: SamplerOptions = {}): 
     case 'BOHB':
       return createBohbSampler(options.bohb);
     case 'GP':
-      return createGpSampler(options.gp);
+      return createGpSampler(options.gp, options.seed);
     default:
       throw new Error(`unknown sampler ${JSON.stringify(name)}; expected one of ${SAMPLER_NAMES.join(', ')}`);
   }
