@@ -47,6 +47,12 @@ export interface ResultsSource {
 export const TABLE_REQUIRED =
   '--table <name> is required for a deployed tuner (the ResultsTableName output of the stack), or use --local';
 
+/**
+ * The exit code of `hpo results`, `hpo status` and `hpo report` for a run they cannot find or
+ * read (their help says so): 1, as for an unreadable table. Bad arguments exit 2.
+ */
+export const UNKNOWN_RUN_EXIT = 1;
+
 const RUN_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
 
 /** Throws a `CliError` unless `run` is a valid run name (HyperParameterTuningJobName). */
@@ -80,6 +86,7 @@ export function chooseSource(options: { local: boolean; table?: string; cwd: str
     throw new CliError(
       `no local run '${options.run}' in ${relative(options.cwd, home) || home}; local runs: ${runs.join(', ')}. ` +
         'For a deployed tuner, pass --table <name> (the ResultsTableName output of the stack)',
+      UNKNOWN_RUN_EXIT,
     );
   }
   throw new CliError(TABLE_REQUIRED);
@@ -109,6 +116,7 @@ export async function openResults(options: ResultsSourceOptions): Promise<Result
         runs.length === 0
           ? `no local run '${options.run}': ${where} has no runs (start one with hpo local <tuning.json>, or read a deployed tuner with --table <name>)`
           : `no local run '${options.run}' in ${where}; local runs: ${runs.join(', ')}`,
+        UNKNOWN_RUN_EXIT,
       );
     }
     const paths = runPaths(home, options.run);
@@ -216,7 +224,7 @@ class LocalRunsStore implements RunStore {
 
   loadSnapshot(runId: string): Promise<RunSnapshot> {
     return this.withRun(runId, (store) => store.loadSnapshot(runId), () => {
-      throw new CliError(`no local run '${runId}'`);
+      throw new CliError(`no local run '${runId}'`, UNKNOWN_RUN_EXIT);
     });
   }
 

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Annotations, ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,13 +7,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { buildDefinition, DEFAULT_TICKS_BEFORE_CONTINUE_AS_NEW, HandlerName } from './private/definition';
+import { LAMBDA_HANDLER, lambdaBundles } from './private/lambda-bundles';
 import * as nag from './private/nag';
 import * as perms from './private/perms';
 import { validateTunerProps } from './validate-props';
@@ -213,6 +212,29 @@ export interface HyperparameterTunerProps {
    * @default - no timeout (Standard workflows stop after one year)
    */
   readonly executionTimeout?: Duration;
+
+  /**
+   * What the state machine writes to its CloudWatch Logs log group.
+   *
+   * `ERROR` logs failed states and executions; `ALL` logs every state transition (one log
+   * event per history event, billed as CloudWatch Logs ingestion).
+   *
+   * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+   * @default sfn.LogLevel.ERROR
+   */
+  readonly stateMachineLogLevel?: sfn.LogLevel;
+
+  /**
+   * Include execution data (state inputs and outputs) in the state machine's logs.
+   *
+   * Off by default because execution data contains what users rarely want in logs: every
+   * `WaitForChange` task token (anyone who can read it can complete the task) and the whole
+   * tuning input, including `TrainingJobDefinition.Environment`, where training scripts often
+   * get credentials. Turn it on to debug a run, preferably with a short `logRetention`.
+   *
+   * @default false
+   */
+  readonly logExecutionData?: boolean;
 }
 
 /** Settings of one Lambda function. */
@@ -223,9 +245,6 @@ interface FunctionSpec {
   readonly timeout: Duration;
   readonly memorySize: number;
 }
-
-/** The repository root (lib/.. ), where lambda/ and package-lock.json live. */
-const PROJECT_ROOT = path.join(__dirname, '..');
 
 /**
  * A serverless hyperparameter tuner for Amazon SageMaker.
@@ -383,9 +402,13 @@ export class HyperparameterTuner extends Construct {
       JOB_NAME_PREFIX: this.jobNamePrefix,
       BUCKET_NAME: this.bucket.bucketName,
       ALLOWED_TRAINING_ROLE_ARNS: this.trainingRoles.map((r) => r.roleArn).join(','),
+      // The created role reaches only the tuner's bucket: Validate refuses S3 locations elsewhere.
+      ...(this.trainingRole ? { OWN_TRAINING_ROLE_ARN: this.trainingRole.roleArn } : {}),
     };
-    const fn = (spec: FunctionSpec): nodejs.NodejsFunction =>
-      this.createFunction(spec, environment, { logRetention, tracing, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
+    // The bundles' folders, by handler: built (or found in the cache) once for all functions.
+    const bundles = lambdaBundles();
+    const fn = (spec: FunctionSpec): lambda.Function =>
+      this.createFunction(spec, environment, { bundleDir: bundles[spec.handler], logRetention, tracing, vpc: props.vpc, vpcSubnets: props.vpcSubnets });
 
     const validateFn = fn({ id: 'ValidateFunction', handler: 'validate', description: 'Validates an AMT-style tuning input.', timeout: Duration.seconds(30), memorySize: 256 });
     const initFn = fn({ id: 'InitFunction', handler: 'init', description: 'Creates the run record of a tuning run.', timeout: Duration.seconds(30), memorySize: 256 });
@@ -405,13 +428,28 @@ export class HyperparameterTuner extends Construct {
       grantee.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [trainingJobArn] }));
     };
 
+    // Every function gets exactly the calls it makes (lib/private/perms.ts, checked both ways
+    // by the permissions ledger of the end-to-end tests: no call denied, no grant unused).
+    const table = (grantee: lambda.Function, handler: HandlerName): void => {
+      this.resultsTable.grant(grantee, ...perms.TABLE_ACTIONS[handler]);
+      // A customer-managed key (created table with encryptionKey, or a table brought with one).
+      this.resultsTable.encryptionKey?.grantEncryptDecrypt(grantee);
+    };
     // validate: nothing AWS.
     // init: creates the run record (conditional write; reads it back to stay idempotent
-    // when the same execution retries).
-    this.resultsTable.grantReadWriteData(initFn);
-    // tick: run state + starts and describes training jobs, passes a training role.
-    this.resultsTable.grantReadWriteData(tickFn);
-    sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS]);
+    // when the same execution retries) and checks warm-start parents.
+    table(initFn, 'init');
+    // tick: run state; starts, describes and stops training jobs, passes a training role.
+    table(tickFn, 'tick');
+    sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS, ...perms.SAGEMAKER_STOP_ACTIONS]);
+    // tick: lists a trial's checkpoint folder once per run (the warning about scripts that cannot resume).
+    tickFn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: perms.CHECKPOINT_LIST_ACTIONS,
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['checkpoints/*'] } },
+      }),
+    );
     tickFn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: perms.PASS_ROLE_ACTIONS,
@@ -420,29 +458,16 @@ export class HyperparameterTuner extends Construct {
       }),
     );
     // wait-for-change: stores the token (+ SendTaskSuccess, below, once the state machine exists).
-    this.resultsTable.grantReadWriteData(waitFn);
+    table(waitFn, 'wait-for-change');
     // finalize: records the best trial, releases warm pools.
-    this.resultsTable.grantReadWriteData(finalizeFn);
-    sagemaker(finalizeFn, [...perms.SAGEMAKER_UPDATE_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS]);
-    // on-training-event: records the result (+ SendTaskSuccess/Failure, below).
-    this.resultsTable.grantReadWriteData(onTrainingEventFn);
+    table(finalizeFn, 'finalize');
+    sagemaker(finalizeFn, perms.SAGEMAKER_UPDATE_ACTIONS);
+    // on-training-event: records the result (+ SendTaskSuccess, below).
+    table(onTrainingEventFn, 'on-training-event');
     sagemaker(onTrainingEventFn, perms.SAGEMAKER_DESCRIBE_ACTIONS);
     // on-execution-end: stops in-flight jobs and releases warm pools of finished ones.
-    this.resultsTable.grantReadWriteData(onExecutionEndFn);
-    sagemaker(onExecutionEndFn, [
-      ...perms.SAGEMAKER_STOP_ACTIONS,
-      ...perms.SAGEMAKER_DESCRIBE_ACTIONS,
-      ...perms.SAGEMAKER_UPDATE_ACTIONS,
-    ]);
-    onExecutionEndFn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: perms.SAGEMAKER_LIST_ACTIONS,
-        // List actions do not support resource-level permissions: '*' is the only resource
-        // IAM accepts for sagemaker:ListTrainingJobs. Lets cleanup find jobs by name prefix
-        // even when a tick crashed between CreateTrainingJob and recording the job.
-        resources: ['*'],
-      }),
-    );
+    table(onExecutionEndFn, 'on-execution-end');
+    sagemaker(onExecutionEndFn, [...perms.SAGEMAKER_STOP_ACTIONS, ...perms.SAGEMAKER_UPDATE_ACTIONS]);
 
     // --- State machine ------------------------------------------------------------------
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', { retention: logRetention });
@@ -460,7 +485,11 @@ export class HyperparameterTuner extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: props.executionTimeout,
       tracingEnabled: tracing,
-      logs: { destination: stateMachineLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      logs: {
+        destination: stateMachineLogs,
+        level: props.stateMachineLogLevel ?? sfn.LogLevel.ERROR,
+        includeExecutionData: props.logExecutionData ?? false,
+      },
     });
 
     // Permissions that refer to the state machine's own ARN. The state machine depends on
@@ -526,10 +555,10 @@ export class HyperparameterTuner extends Construct {
       invokedByStateMachine: [validateFn, initFn, tickFn, waitFn, finalizeFn],
       withTableAccess: [initFn, tickFn, waitFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
       withTrainingJobAccess: [tickFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
-      withListAccess: [onExecutionEndFn],
       trainingJobArn,
       tracing,
       inVpc: props.vpc !== undefined,
+      stateMachineLogLevel: props.stateMachineLogLevel ?? sfn.LogLevel.ERROR,
     });
   }
 
@@ -610,8 +639,8 @@ export class HyperparameterTuner extends Construct {
   private createFunction(
     spec: FunctionSpec,
     environment: Record<string, string>,
-    options: { logRetention: logs.RetentionDays; tracing: boolean; vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection },
-  ): nodejs.NodejsFunction {
+    options: { bundleDir: string; logRetention: logs.RetentionDays; tracing: boolean; vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection },
+  ): lambda.Function {
     const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, { retention: options.logRetention });
     // An own role instead of AWSLambdaBasicExecutionRole: logs only to its own log group.
     const role = new iam.Role(this, `${spec.id}Role`, {
@@ -619,9 +648,11 @@ export class HyperparameterTuner extends Construct {
       description: `Role of the ${spec.handler} handler of a hyperparameter tuner.`,
     });
     logGroup.grantWrite(role);
-    return new nodejs.NodejsFunction(this, spec.id, {
-      entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', `${spec.handler}.ts`),
-      handler: 'handler',
+    return new lambda.Function(this, spec.id, {
+      // The bundle built by lib/private/lambda-bundles.ts (minified, names kept, source maps):
+      // the same files the local twin runs.
+      code: lambda.Code.fromAsset(options.bundleDir),
+      handler: LAMBDA_HANDLER,
       description: spec.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -633,25 +664,12 @@ export class HyperparameterTuner extends Construct {
       tracing: options.tracing ? lambda.Tracing.ACTIVE : undefined,
       vpc: options.vpc,
       vpcSubnets: options.vpcSubnets,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      projectRoot: PROJECT_ROOT,
       ...this.asyncInvokeOptions(spec.handler, this.eventDeadLetterQueue),
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        // Line mapping only: embedding the sources would quadruple the package.
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-        // Bundle the pinned SDK instead of the runtime's: what runs is what was tested.
-        bundleAwsSDK: true,
-      },
     });
   }
 
   /** The event handlers are invoked asynchronously: failed events go to the dead-letter queue. */
-  private asyncInvokeOptions(handler: HandlerName, deadLetterQueue: sqs.IQueue): Partial<nodejs.NodejsFunctionProps> {
+  private asyncInvokeOptions(handler: HandlerName, deadLetterQueue: sqs.IQueue): Partial<lambda.FunctionProps> {
     if (handler !== 'on-training-event' && handler !== 'on-execution-end') return {};
     return {
       retryAttempts: 2,
@@ -666,14 +684,14 @@ export class HyperparameterTuner extends Construct {
    * AwsSolutions-S1, server access logs). See lib/private/nag.ts.
    */
   private acknowledgeInherentFindings(f: {
-    readonly all: nodejs.NodejsFunction[];
+    readonly all: lambda.Function[];
     readonly invokedByStateMachine: lambda.IFunction[];
-    readonly withTableAccess: nodejs.NodejsFunction[];
-    readonly withTrainingJobAccess: nodejs.NodejsFunction[];
-    readonly withListAccess: nodejs.NodejsFunction[];
+    readonly withTableAccess: lambda.Function[];
+    readonly withTrainingJobAccess: lambda.Function[];
     readonly trainingJobArn: string;
     readonly tracing: boolean;
     readonly inVpc: boolean;
+    readonly stateMachineLogLevel: sfn.LogLevel;
   }): void {
     const indexFinding = nag.wildcardResourceFinding(this, `${this.resultsTable.tableArn}/index/*`);
     const trainingJobFinding = nag.wildcardResourceFinding(this, f.trainingJobArn);
@@ -685,7 +703,6 @@ export class HyperparameterTuner extends Construct {
       const findings: Record<string, string> = {};
       const starReasons: string[] = [];
       if (f.tracing) starReasons.push('X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions');
-      if (f.withListAccess.includes(handler)) starReasons.push('sagemaker:ListTrainingJobs is a list action without resource-level permissions');
       if (starReasons.length > 0) findings[star] = `Resource '*' only where IAM requires it: ${starReasons.join('; ')}.`;
       if (f.withTableAccess.includes(handler)) {
         findings[indexFinding] = 'The handler queries the results table\'s index gsi1 (per-run leaderboard, run listing); the L2 table grant covers the table\'s indexes with index/*.';
@@ -707,6 +724,10 @@ export class HyperparameterTuner extends Construct {
     for (const invoked of f.invokedByStateMachine) {
       stateMachineFindings[nag.wildcardResourceFinding(this, `${invoked.functionArn}:*`)] =
         'The L2 Lambda task grants lambda:InvokeFunction on the function and its versions/aliases (<arn>:*).';
+    }
+    if (f.stateMachineLogLevel !== sfn.LogLevel.ALL) {
+      stateMachineFindings['AwsSolutions-SF1'] =
+        'The state machine logs errors only by default (stateMachineLogLevel): every event with execution data would put WaitForChange task tokens and tuning inputs (TrainingJobDefinition.Environment) into CloudWatch Logs. Every run, trial and training job is recorded in the results table instead.';
     }
     nag.acknowledge(this.stateMachine, stateMachineFindings);
 

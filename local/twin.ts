@@ -14,6 +14,7 @@
  * A process runs one twin at a time (the environment is process-wide, as in Lambda).
  */
 import './polyfills';
+import { createHash } from 'node:crypto';
 import { mkdirSync, existsSync, symlinkSync, lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { TuningInput } from '../lambda/core/input';
@@ -24,12 +25,13 @@ import { LocalEventBus } from './eventbridge/bus';
 import type { EventPattern } from './eventbridge/pattern';
 import { resolveFromHyperParameters, startSageMakerEmulator, type CommandResolver, type RunningSageMakerEmulator } from './sagemaker';
 import { startSfnEndpoint, type SfnEndpoint } from './stepfunctions/endpoint';
-import { lambdaContext, type LambdaHandler } from './stepfunctions/lambda';
+import { authorize, PermissionsLedger, policiesFromTemplate, s3Calls, startAuthorizingProxy, type AuthorizingProxy, type Principal } from './iam';
+import { LambdaFunctionError, LambdaServiceError, LocalLambdaFunction } from './lambda/runtime';
+import type { LambdaHandler } from './stepfunctions/lambda';
 import { LocalStepFunctions, type ExecutionResult } from './stepfunctions/runner';
-import { synthesizeTunerForLocal } from './synth';
+import { synthesizeTunerForLocal, type SynthesizedFunction, type SynthesizedTuner } from './synth';
 import {
   LOCAL_ACCOUNT,
-  LOCAL_BUCKET_NAME,
   LOCAL_JOB_NAME_PREFIX,
   LOCAL_REGION,
   LOCAL_TABLE_NAME,
@@ -63,19 +65,34 @@ export interface LocalTwinOptions {
    */
   readonly maxConcurrentJobs?: number;
   /**
-   * Powertools log level of the handlers (`SILENT` keeps a terminal display clean).
+   * Overrides the functions' Powertools log level (`POWERTOOLS_LOG_LEVEL`).
    *
-   * @default 'SILENT'
+   * @default - the level the construct configures (INFO)
    */
   readonly logLevel?: string;
   /**
-   * Seconds before an in-flight job is re-read from SageMaker (the reconciliation of lost events).
+   * Folder for the functions' logs (`<function>.log`, their "log groups").
    *
-   * @default 60
+   * @default - the logs are dropped
+   */
+  readonly functionLogDir?: string;
+  /**
+   * Overrides the seconds before an in-flight job is re-read from SageMaker (the
+   * reconciliation of lost events), for tests of lost events.
+   *
+   * @default - the deployed default (120)
    */
   readonly reconcileAfterSeconds?: number;
   /** @default 3000 */
   readonly stopGracePeriodMs?: number;
+  /**
+   * Puts something between the functions and a service (a fault-injecting proxy in tests):
+   * called with the service's endpoint, it returns the endpoint the functions' calls go to
+   * after IAM has authorized them.
+   *
+   * @default - the functions reach the services directly (through IAM)
+   */
+  readonly interpose?: (service: 'dynamodb' | 'sagemaker' | 'sfn', endpoint: string) => Promise<string>;
   /** Called with errors of event deliveries (the real EventBridge would retry them). */
   readonly onError?: (error: unknown, where: string) => void;
 }
@@ -94,6 +111,11 @@ interface LocalRunConfig {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the twin sets in its own process, for callers outside the functions (the CLI's
+ * `hpo start`/`results` against the twin, tests): the services' endpoints and admin
+ * credentials. The functions never see this environment; each has its own.
+ */
 const ENV_KEYS = [
   'AWS_REGION',
   'AWS_ACCESS_KEY_ID',
@@ -102,13 +124,7 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
-  'TABLE_NAME',
-  'JOB_NAME_PREFIX',
-  'BUCKET_NAME',
-  'ALLOWED_TRAINING_ROLE_ARNS',
-  'RECONCILE_AFTER_SECONDS',
-  'POWERTOOLS_SERVICE_NAME',
-  'POWERTOOLS_LOG_LEVEL',
+  'AWS_ENDPOINT_URL_S3',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
@@ -140,8 +156,24 @@ export class LocalTwin {
   /** Errors of event deliveries, for tests and `--verbose`. */
   readonly deliveryErrors: string[] = [];
 
+  /** The tuner's Lambda functions, by handler. */
+  readonly functions = new Map<HandlerName, LocalLambdaFunction>();
+  /** The training roles the tuner may pass (a run's default `RoleArn`). */
+  trainingRoleArns: readonly string[] = [];
+  /**
+   * Every AWS call the functions (and training jobs, for S3) made, authorized against their
+   * roles' identity policies from the template: what was allowed, what was denied.
+   */
+  readonly ledger = new PermissionsLedger();
+  /** The template's roles as IAM principals, by role ARN (the functions' and the training roles). */
+  readonly principals = new Map<string, Principal>();
+
+  private synthesized: SynthesizedTuner | undefined;
   private dynamodb: LocalDynamoDb | undefined;
   private sagemaker: RunningSageMakerEmulator | undefined;
+  private readonly proxies: AuthorizingProxy[] = [];
+  /** What the functions' SDKs call: the authorizing proxies in front of the services. */
+  private readonly functionEndpoints = { dynamodb: '', sagemaker: '', sfn: '' };
   private endpoint: SfnEndpoint | undefined;
   private readonly savedEnv = new Map<string, string | undefined>();
   private readonly localRuns = new Map<string, LocalRunConfig>();
@@ -160,7 +192,8 @@ export class LocalTwin {
     return this.sagemaker.emulator;
   }
 
-  private async boot(synthesized: ReturnType<typeof synthesizeTunerForLocal>): Promise<void> {
+  private async boot(synthesized: SynthesizedTuner): Promise<void> {
+    this.synthesized = synthesized;
     mkdirSync(this.s3Root, { recursive: true });
     this.dynamodb = await startDynamoDb(this.options.dynamodbPath === undefined ? {} : { path: this.options.dynamodbPath });
     this.dynamodbEndpoint = this.dynamodb.endpoint;
@@ -172,6 +205,7 @@ export class LocalTwin {
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       resolveCommand: this.resolveCommand,
+      authorizeS3: this.authorizeTrainingS3,
       ...(this.options.maxConcurrentJobs === undefined ? {} : { maxConcurrentJobs: this.options.maxConcurrentJobs }),
       ...(this.options.stopGracePeriodMs === undefined ? {} : { stopGracePeriodMs: this.options.stopGracePeriodMs }),
     });
@@ -179,6 +213,7 @@ export class LocalTwin {
     this.endpoint = await startSfnEndpoint(this.sfn);
     this.sfnEndpoint = this.endpoint.endpoint;
     this.stateMachineArn = synthesized.stateMachineArn;
+    this.trainingRoleArns = synthesized.trainingRoleArns;
 
     this.setEnv({
       AWS_REGION: LOCAL_REGION,
@@ -188,19 +223,31 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
       AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
-      TABLE_NAME: LOCAL_TABLE_NAME,
-      JOB_NAME_PREFIX: LOCAL_JOB_NAME_PREFIX,
-      BUCKET_NAME: LOCAL_BUCKET_NAME,
-      ALLOWED_TRAINING_ROLE_ARNS: '',
-      RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds ?? 60),
-      POWERTOOLS_SERVICE_NAME: 'hpo-tuner',
-      POWERTOOLS_LOG_LEVEL: this.options.logLevel ?? 'SILENT',
+      // The emulator also answers S3 ListObjectsV2 over its local S3 folder.
+      AWS_ENDPOINT_URL_S3: this.sagemakerEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
-    // Task states -> the real handlers, loaded after the environment is set (as in Lambda).
+    await this.startIamEnforcement(synthesized);
+
+    // The tuner's functions: the bundles of the cloud assembly, each in its own sandboxes.
+    for (const fn of Object.values(synthesized.functions)) {
+      this.functions.set(fn.handlerName, new LocalLambdaFunction({
+        name: fn.name,
+        arn: fn.arn,
+        codeDir: fn.codeDir,
+        handler: fn.handler,
+        environment: fn.environment,
+        timeoutSeconds: fn.timeoutSeconds,
+        memoryMb: fn.memoryMb,
+        runtimeEnvironment: this.runtimeEnvironment(fn),
+        ...(this.options.functionLogDir === undefined ? {} : { logFile: join(this.options.functionLogDir, `${fn.name}.log`) }),
+      }));
+    }
+
+    // Task states -> their functions, invoked like Step Functions' Lambda integration does.
     const handlers: Record<string, LambdaHandler> = {};
-    for (const [state, name] of Object.entries(synthesized.taskStateHandlers)) handlers[state] = loadHandler(name);
+    for (const [state, name] of Object.entries(synthesized.taskStateHandlers)) handlers[state] = this.invoker(name, 'RequestResponse');
     const waitStates = Object.keys(synthesized.definition.States).filter(
       (name) => String(synthesized.definition.States[name].Resource ?? '').endsWith('.waitForTaskToken'),
     );
@@ -213,15 +260,104 @@ export class LocalTwin {
         : { taskTokenWaits: { timeoutOverridesMs: Object.fromEntries(waitStates.map((s) => [s, this.options.pollIntervalMs as number])) } }),
     });
 
-    // EventBridge: the template's rules, each delivering to its target handler.
+    // EventBridge: the template's rules, each delivering to its target function (asynchronously).
     for (const rule of synthesized.rules) {
-      const handler = loadHandler(rule.handler);
-      const context = lambdaContext(rule.handler, LOCAL_REGION, LOCAL_ACCOUNT);
+      const invoke = this.invoker(rule.handler, 'Event');
       this.bus.subscribe(rule.pattern as EventPattern, async (event) => {
-        await deliverWithRetry(() => handler(event, context), (error) => this.deliveryFailed(error, rule.handler));
+        await deliverWithRetry(() => invoke(event, undefined as never), (error) => this.deliveryFailed(error, rule.handler));
       });
     }
     this.unsubscribeStatus = this.sfn.onStatusChange((event) => this.bus.put(event));
+  }
+
+  /**
+   * What the Lambda service adds to a function's environment: region, its role's credentials
+   * (an access key of its own, so the twin's services know which role calls), the runtime's
+   * variables; and what the twin adds: the local endpoints.
+   */
+  private runtimeEnvironment(fn: SynthesizedFunction): Record<string, string> {
+    return {
+      AWS_REGION: LOCAL_REGION,
+      AWS_DEFAULT_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: accessKeyIdFor(fn.roleArn),
+      AWS_SECRET_ACCESS_KEY: 'local-secret',
+      AWS_SESSION_TOKEN: 'local-session',
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      LAMBDA_TASK_ROOT: fn.codeDir,
+      _HANDLER: fn.handler,
+      TZ: ':UTC',
+      AWS_ENDPOINT_URL_DYNAMODB: this.functionEndpoints.dynamodb,
+      AWS_ENDPOINT_URL_SAGEMAKER: this.functionEndpoints.sagemaker,
+      AWS_ENDPOINT_URL_SFN: this.functionEndpoints.sfn,
+      // The emulator serves the local S3 (ListObjectsV2) too, behind the same proxy.
+      AWS_ENDPOINT_URL_S3: this.functionEndpoints.sagemaker,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(this.options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: this.options.logLevel }),
+      ...(this.options.reconcileAfterSeconds === undefined ? {} : { RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds) }),
+    };
+  }
+
+  /**
+   * IAM as deployed: every role of the template becomes a principal with its identity policies;
+   * each function calls DynamoDB, SageMaker and Step Functions through an authorizing proxy that
+   * knows it by its access key, so a call its role does not allow fails with AWS's
+   * `AccessDeniedException`, and every call is recorded in {@link ledger}.
+   */
+  private async startIamEnforcement(synthesized: SynthesizedTuner): Promise<void> {
+    const roles = policiesFromTemplate(synthesized.template, synthesized.resolve);
+    const byAccessKey = new Map<string, Principal>();
+    const nameOfRole = new Map(Object.values(synthesized.functions).map((fn) => [fn.roleLogicalId, fn.name]));
+    for (const [logicalId, role] of roles) {
+      const roleArn = synthesized.arnOf(logicalId);
+      if (roleArn === undefined) continue;
+      const principal: Principal = { name: nameOfRole.get(logicalId) ?? logicalId, roleArn, policies: role.policies };
+      this.principals.set(roleArn, principal);
+    }
+    for (const fn of Object.values(synthesized.functions)) {
+      const principal = this.principals.get(fn.roleArn);
+      if (principal === undefined) throw new Error(`the role of function ${fn.name} is not in the template`);
+      byAccessKey.set(accessKeyIdFor(fn.roleArn), principal);
+    }
+    const common = { principals: byAccessKey, region: LOCAL_REGION, account: LOCAL_ACCOUNT, ledger: this.ledger };
+    const behind = (service: 'dynamodb' | 'sagemaker' | 'sfn', endpoint: string): Promise<string> =>
+      this.options.interpose === undefined ? Promise.resolve(endpoint) : this.options.interpose(service, endpoint);
+    const dynamodb = await startAuthorizingProxy({ ...common, service: 'dynamodb', target: await behind('dynamodb', this.dynamodbEndpoint) });
+    this.proxies.push(dynamodb);
+    const sagemaker = await startAuthorizingProxy({ ...common, service: 'sagemaker', target: await behind('sagemaker', this.sagemakerEndpoint) });
+    this.proxies.push(sagemaker);
+    const sfn = await startAuthorizingProxy({
+      ...common,
+      service: 'sfn',
+      target: await behind('sfn', this.sfnEndpoint),
+      resourceForTaskToken: (token) => this.sfn.stateMachineArnForTaskToken(token),
+    });
+    this.proxies.push(sfn);
+    this.functionEndpoints.dynamodb = dynamodb.endpoint;
+    this.functionEndpoints.sagemaker = sagemaker.endpoint;
+    this.functionEndpoints.sfn = sfn.endpoint;
+  }
+
+  /**
+   * Invokes a function and reports its failure the way the caller sees it: a function error
+   * as `{Error: errorType, Cause: {errorMessage, errorType, trace}}`; an Invoke API error as
+   * `Lambda.<Exception>` (Step Functions' naming).
+   */
+  private invoker(name: HandlerName, type: 'RequestResponse' | 'Event'): LambdaHandler {
+    const fn = this.functions.get(name);
+    if (fn === undefined) throw new Error(`the template has no function for handler ${name}`);
+    return async (event: unknown) => {
+      try {
+        return await fn.invoke(event, type);
+      } catch (error) {
+        if (error instanceof LambdaFunctionError) throw asReportedError(error.errorType, error.errorMessage, error.trace);
+        if (error instanceof LambdaServiceError) throw asReportedError(`Lambda.${error.name}`, error.message, []);
+        throw error;
+      }
+    };
   }
 
   /** Start a tuning run: an execution of the tuner's state machine with the input as is. */
@@ -284,15 +420,34 @@ export class LocalTwin {
     this.closed = true;
     this.unsubscribeStatus?.();
     this.sfn.close();
+    await Promise.all([...this.functions.values()].map((fn) => fn.close()));
+    await Promise.all(this.proxies.map((p) => p.close()));
     await this.sagemaker?.close();
     await this.endpoint?.close();
     await this.bus.close();
     await this.dynamodb?.close();
+    this.synthesized?.dispose();
     for (const [key, value] of this.savedEnv) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
   }
+
+  /**
+   * What a training job does in S3, authorized against its role's policies from the template
+   * (the training role the construct creates): checkpoints and outputs in the tuner's bucket.
+   * Channels of other buckets are local folders (`LocalConfig.Channels`) and are not checked.
+   */
+  private readonly authorizeTrainingS3 = async (roleArn: string, operation: 'get' | 'put' | 'list', bucket: string, key: string): Promise<string | undefined> => {
+    const principal = this.principals.get(roleArn);
+    if (principal === undefined) return `the training job's role ${roleArn} is not a role of the tuner's template`;
+    for (const call of s3Calls(operation, bucket, key)) {
+      const decision = await authorize(principal, call, { region: LOCAL_REGION });
+      this.ledger.record(principal.name, `S3.${call.action.slice(3)}`, decision);
+      if (!decision.allowed) return decision.message ?? `access denied: ${call.action} on ${call.resource}`;
+    }
+    return undefined;
+  };
 
   /** Maps a training job to its run's `LocalConfig` command (or script mode's `sagemaker_program`). */
   private readonly resolveCommand: CommandResolver = (request, context) => {
@@ -352,12 +507,17 @@ function isDanglingLink(path: string): boolean {
   }
 }
 
-/** The real handler module, loaded like Lambda loads it. */
-function loadHandler(name: HandlerName): LambdaHandler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(`../lambda/handlers/${name}`) as { handler?: LambdaHandler };
-  if (typeof module.handler !== 'function') throw new Error(`lambda/handlers/${name} exports no handler`);
-  return module.handler;
+/** An error whose `name` and `message` are what the Lambda runtime reported. */
+function asReportedError(errorType: string, errorMessage: string, trace: readonly string[]): Error {
+  const error = new Error(errorMessage);
+  error.name = errorType;
+  error.stack = trace.length > 0 ? trace.join('\n') : `${errorType}: ${errorMessage}`;
+  return error;
+}
+
+/** A function's access key id: derived from its role, so the twin's services know who calls. */
+export function accessKeyIdFor(roleArn: string): string {
+  return `ASIA${createHash('sha256').update(roleArn).digest('hex').slice(0, 16).toUpperCase()}`;
 }
 
 /** EventBridge retries a failed asynchronous invocation; so does the twin, briefly. */

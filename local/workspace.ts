@@ -7,6 +7,7 @@
  *     run.json               what started the run: input path, started at, pid
  *     dynamodb/              dynalite's on-disk store (the results table)
  *     jobs/<job>/            each training job's folders; output/log.txt is its log
+ *     logs/<function>.log    the tuner's Lambda functions' logs (their "log groups")
  *     s3/<bucket>/...        the local stand-in for S3 (checkpoints, outputs)
  *     report.html            written by `hpo report`
  * ```
@@ -14,6 +15,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RUN_SK, runPk } from '../lambda/adapters/aws/dynamodb-keys';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../lambda/adapters/aws/dynamodb-run-store';
 import { createTable, startDynamoDb } from './dynamodb/dynalite';
 
@@ -118,5 +121,42 @@ export function isProcessAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Open a local run that was stopped (Ctrl-C in `hpo local`) again, so `hpo local --resume`
+ * can continue it: status `Running` with `reason`, no end time. Local mode only: the
+ * `RunStore` keeps terminal statuses final on purpose (a deployed run that ended stays
+ * ended), so this is one conditional update of the run item (see the item layout in
+ * dynamodb-run-store.ts) on the run's own on-disk store. `tickSeq` advances, like every
+ * status change from outside the loop.
+ *
+ * @param endpoint - the local DynamoDB endpoint serving the run's store
+ * @throws when the run is not `Stopped`
+ */
+export async function reopenStoppedRun(endpoint: string, runId: string, reason: string, now: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await createRunStoreDocumentClient(client).send(
+      new UpdateCommand({
+        TableName: LOCAL_TABLE_NAME,
+        Key: { pk: runPk(runId), sk: RUN_SK },
+        UpdateExpression: 'SET #status = :running, #reason = :reason, #updatedAt = :now, #tickSeq = #tickSeq + :one REMOVE #endedAt, #endStatus, #taskToken',
+        ConditionExpression: '#status = :stopped',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#reason': 'statusReason',
+          '#updatedAt': 'updatedAt',
+          '#tickSeq': 'tickSeq',
+          '#endedAt': 'endedAt',
+          '#endStatus': 'endStatus',
+          '#taskToken': 'taskToken',
+        },
+        ExpressionAttributeValues: { ':running': 'Running', ':stopped': 'Stopped', ':reason': reason, ':now': now, ':one': 1 },
+      }),
+    );
+  } finally {
+    client.destroy();
   }
 }

@@ -4,15 +4,16 @@
  * under `.hpo/runs/<run>/` for `hpo results`, `hpo status` and `hpo report`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
 import { formatProblems, parseTuningInput } from '../../lambda/core/input';
 import type { JobRecord, RunRecord, RunStore, TrialRecord } from '../../lambda/core/orchestrator/records';
 import { isStoreLocked } from '../../local/dynamodb/dynalite';
 import type { LocalTwin } from '../../local/twin';
-import { hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, openLocalStore, runPaths } from '../../local/workspace';
+import { hpoHome, listLocalRuns, LOCAL_REGION, LOCAL_TABLE_NAME, openLocalStore, reopenStoppedRun, runPaths } from '../../local/workspace';
 import { CliError, type CliIo } from '../io';
+import { describeWarnings } from './validate';
 import { describeJobChange, LiveDisplay, renderLeaderboard, renderProgress } from '../render';
 
 export const localHelp = `usage: hpo local <tuning.json> [options]
@@ -22,19 +23,32 @@ tuner, against a local twin of AWS (Step Functions, DynamoDB, SageMaker, EventBr
 Each training job runs LocalConfig.Command as a local process under SageMaker's script-mode
 contract. Results are kept in .hpo/runs/<run>/ (HPO_HOME moves .hpo).
 
+The run is named after the input's HyperParameterTuningJobName. When a run of that name
+exists already, a new run gets the next free suffixed name (quickstart-mnist-2, -3, ...) and
+one line says so: the same command can be run again as written.
+
 options:
-  --name <run>            run name (default: the input's HyperParameterTuningJobName)
-  --resume                continue a run that was interrupted without a clean stop
+  --name <run>            run name (default: the input's HyperParameterTuningJobName); a
+                          name that is taken is refused
+  --resume                continue the run of that name instead: one stopped with Ctrl-C
+                          (status Stopped) or whose process was killed. Its finished results
+                          are kept; jobs that were running are recorded as stopped (they
+                          count against the budget) and the run goes on from there
   --max-concurrent <n>    training processes at once (default: MaxParallelTrainingJobs)
   --poll-interval <s>     fallback poll when no job event arrives (default 10)
   --verbose               plain log lines plus the Lambda handlers' logs
   -h, --help              show this help
 
-Ctrl-C stops the running training jobs, records them as stopped and keeps every result.
+Ctrl-C stops the running training jobs, records them as stopped and keeps every result;
+--resume continues the run later.
 
 examples:
   npx hpo local examples/quickstart/tuning.json
   npx hpo local examples/quickstart/tuning.json --name quickstart-2
+  npx hpo local examples/quickstart/tuning.json --resume
+
+exit codes: 0 the run finished, 1 the run failed, 2 invalid input or bad arguments,
+130 stopped (Ctrl-C)
 `;
 
 interface LocalArgs {
@@ -98,14 +112,16 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
   } catch {
     throw new CliError(`cannot read ${options.file}: no such file`);
   }
-  const parsed = parseTuningInput(text);
+  // Cloud-only fields the input leaves out get their local defaults (LocalConfig inputs only);
+  // the state machine then validates the completed input as the deployed tuner would.
+  const parsed = parseTuningInput(text, { localDefaults: true });
   if (!parsed.ok) {
     io.stderr(`${options.file}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}\n${formatProblems(parsed.problems)}\n`);
     return 2;
   }
+  if (parsed.warnings.length > 0) io.stderr(describeWarnings(options.file, parsed.warnings));
   const input: Record<string, unknown> = { ...(parsed.input as unknown as Record<string, unknown>) };
   if (options.name !== undefined) input.HyperParameterTuningJobName = options.name;
-  const runName = String(input.HyperParameterTuningJobName);
   if ((input.LocalConfig as { Command?: unknown } | undefined)?.Command === undefined && !hasScriptModeProgram(input)) {
     throw new CliError(
       `${options.file}: local mode needs LocalConfig.Command (the command that stands in for the training image, e.g. ["python3", "train.py"]) or a sagemaker_program static hyperparameter`,
@@ -113,22 +129,28 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
   }
 
   const home = hpoHome(io.cwd);
-  const paths = runPaths(home, runName);
-  const exists = existsSync(paths.dynamodb);
+  let runName = String(input.HyperParameterTuningJobName);
   let continuation: { RunId: string; Generation: number } | undefined;
-  if (exists) {
-    const previous = await describeExisting(paths.dynamodb, runName);
-    if (!options.resume) {
+  if (options.resume) {
+    if (!existsSync(runPaths(home, runName).dynamodb)) {
+      throw new CliError(`--resume: there is no run '${runName}' in ${relative(io.cwd, home) || home}${localRunsHint(home)}`);
+    }
+    continuation = await prepareResume(runPaths(home, runName).dynamodb, runName);
+  } else if (existsSync(runPaths(home, runName).dynamodb)) {
+    const previous = await describeExisting(runPaths(home, runName).dynamodb, runName);
+    if (options.name !== undefined) {
       throw new CliError(
-        `run '${runName}' already exists in ${relative(io.cwd, paths.root) || paths.root} (${previous}). ` +
-          `Start a new one with --name <new-name>, see it with 'npx hpo results ${runName}', ` +
-          `or continue an interrupted run with --resume`,
+        `run '${runName}' already exists in ${relative(io.cwd, runPaths(home, runName).root) || runPaths(home, runName).root} (${previous.text}). ` +
+          `Choose another --name, see it with 'npx hpo results ${runName}'${previous.resumable ? ', or continue it with --resume' : ''}`,
       );
     }
-    continuation = await prepareResume(paths.dynamodb, runName);
-  } else if (options.resume) {
-    throw new CliError(`--resume: there is no run '${runName}' in ${relative(io.cwd, home) || home}`);
+    const fresh = nextFreeRunName(home, runName);
+    const resume = previous.resumable ? `; to continue '${runName}' instead: npx hpo local ${options.file} --resume` : '';
+    io.stderr(`run '${runName}' exists (${previous.text}): starting a new run '${fresh}'${resume}\n`);
+    runName = fresh;
   }
+  input.HyperParameterTuningJobName = runName;
+  const paths = runPaths(home, runName);
 
   mkdirSync(paths.root, { recursive: true });
   io.stderr(`starting the local twin (synthesizing the tuner, dynalite, SageMaker emulator)...\n`);
@@ -141,7 +163,9 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
     dynamodbPath: paths.dynamodb,
     pollIntervalSeconds: Math.max(10, Math.round(options.pollIntervalSeconds)),
     pollIntervalMs: options.pollIntervalSeconds * 1000,
-    logLevel: options.verbose ? 'INFO' : 'SILENT',
+    // The functions log as deployed (INFO, DEBUG with --verbose) to their "log groups".
+    functionLogDir: join(paths.root, 'logs'),
+    ...(options.verbose ? { logLevel: 'DEBUG' } : {}),
     ...(options.maxConcurrent === undefined ? {} : { maxConcurrentJobs: options.maxConcurrent }),
     onError: (error, where) => {
       if (options.verbose) io.stderr(`event delivery to ${where} failed: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -171,27 +195,69 @@ async function withStore<T>(dynamodbPath: string, use: (store: RunStore) => Prom
   }
 }
 
-async function describeExisting(dynamodbPath: string, runName: string): Promise<string> {
+/** What an existing run of the same name is, for the one line `hpo local` prints about it. */
+interface Existing {
+  /** `Completed, 40 training jobs` */
+  readonly text: string;
+  /** Whether `--resume` can continue it (stopped or interrupted, not finished). */
+  readonly resumable: boolean;
+}
+
+async function describeExisting(dynamodbPath: string, runName: string): Promise<Existing> {
+  if (await isStoreLocked(dynamodbPath)) return { text: 'being run by another hpo local process right now', resumable: false };
   return withStore(dynamodbPath, async (store) => {
     const run = await store.getRun(runName);
-    if (run === undefined) return 'no results recorded';
-    return `status ${run.status}, ${run.counters.jobsStarted} training jobs`;
+    if (run === undefined) return { text: 'no results recorded', resumable: false };
+    const jobs = `${run.counters.jobsStarted} of ${run.spec.scheduler.maxTrainingJobs} training jobs`;
+    const status = run.status === 'Running' || run.status === 'Stopping' ? 'interrupted' : run.status;
+    return { text: `${status}, ${jobs}`, resumable: isResumable(run) };
   });
 }
 
+/** A run `--resume` continues: stopped (Ctrl-C) or interrupted (still Running or Stopping on disk). */
+function isResumable(run: RunRecord): boolean {
+  return run.status === 'Stopped' || run.status === 'Running' || run.status === 'Stopping';
+}
+
+/** The first of `<name>-2`, `<name>-3`, ... that no local run uses (cut to fit 32 characters). */
+export function nextFreeRunName(home: string, name: string): string {
+  for (let n = 2; ; n++) {
+    const suffix = `-${n}`;
+    const base = name.slice(0, 32 - suffix.length).replace(/-+$/, '');
+    const candidate = `${base}${suffix}`;
+    if (!existsSync(runPaths(home, candidate).root)) return candidate;
+  }
+}
+
+function localRunsHint(home: string): string {
+  const runs = listLocalRuns(home);
+  return runs.length === 0 ? '' : `; local runs: ${runs.join(', ')}`;
+}
+
 /**
+ * Prepare `--resume`. A run stopped with Ctrl-C says Stopped: it is opened again (Running).
  * A run whose process ended without a clean stop (killed, machine restarted) still says
- * Running, with jobs that no process runs any more: record those as stopped, then continue
- * the run as a new execution (the state machine's continuation path).
+ * Running, with jobs that no process runs any more. Either way, jobs that are not finished
+ * are recorded as stopped, then the run continues as a new execution (the state machine's
+ * continuation path): the next tick tells the scheduler about them and goes on.
  */
 async function prepareResume(dynamodbPath: string, runName: string): Promise<{ RunId: string; Generation: number }> {
-  return withStore(dynamodbPath, async (store) => {
+  if (await isStoreLocked(dynamodbPath)) {
+    throw new CliError(`--resume: run '${runName}' is being run by another hpo local process right now: follow it there`);
+  }
+  const opened = await openLocalStore(dynamodbPath);
+  try {
+    const { store } = opened;
     const run = await store.getRun(runName);
     if (run === undefined) throw new CliError(`--resume: run '${runName}' has no results to continue from`);
-    if (run.status === 'Completed' || run.status === 'Stopped' || run.status === 'Failed') {
-      throw new CliError(`--resume: run '${runName}' ended (${run.status}); its results are kept. Start a new run with --name <new-name>`);
+    if (!isResumable(run)) {
+      throw new CliError(
+        `--resume: run '${runName}' ended (${run.status}${run.statusReason ? `: ${run.statusReason}` : ''}); only a stopped or interrupted run can be continued. ` +
+          'Its results are kept; start a new run without --resume',
+      );
     }
     const now = new Date().toISOString();
+    if (run.status === 'Stopped') await reopenStoppedRun(opened.endpoint, runName, 'resumed with hpo local --resume', now);
     for (const job of await store.listJobs(runName)) {
       if (job.status === 'InProgress' || job.status === 'Stopping' || job.status === 'Pending') {
         await store.recordObservation(
@@ -202,7 +268,9 @@ async function prepareResume(dynamodbPath: string, runName: string): Promise<{ R
       }
     }
     return { RunId: runName, Generation: Math.floor(Date.now() / 1000) };
-  });
+  } finally {
+    await opened.close();
+  }
 }
 
 interface DriveContext {
@@ -280,6 +348,10 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
   };
   try {
     io.stdout(`run ${runName}: ${relative(io.cwd, paths.root) || paths.root}\n`);
+    if (context.continuation !== undefined) {
+      // A continued run: its earlier jobs are not news; only what happens from now on is logged.
+      for (const job of await opened.store.listJobs(runName)) seen.set(job.jobName, job);
+    }
     const finished = twin.waitForExecution(executionArn, MAX_WAIT_MS);
     let settled = false;
     void finished.then(
@@ -303,7 +375,7 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     const view = await refresh();
     display.finish();
     if (view !== undefined) {
-      io.stdout(`\n${renderLeaderboard(view.run, view.trials, 10)}\n`);
+      io.stdout(`\n${renderLeaderboard(view.run, view.trials, 10, view.jobs)}\n`);
     }
     const where = relative(io.cwd, paths.root) || paths.root;
     io.stdout(
@@ -320,13 +392,41 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
       io.stderr(`run ${runName} ${result.status.toLowerCase()}: ${result.error ?? ''}${result.cause ? `: ${describeCause(result.cause)}` : ''}\n`);
       return 1;
     }
-    const outcome = JSON.parse(String(result.output)) as { HyperParameterTuningJobStatus?: string; StatusReason?: string };
+    const outcome = JSON.parse(String(result.output)) as { HyperParameterTuningJobStatus?: string; StatusReason?: string; Warnings?: string[] };
+    for (const warning of outcome.Warnings ?? []) io.stdout(`warning: ${warning}\n`);
     io.stdout(`run ${runName} ${String(outcome.HyperParameterTuningJobStatus ?? 'finished').toLowerCase()}${outcome.StatusReason ? `: ${outcome.StatusReason}` : ''}\n`);
-    return outcome.HyperParameterTuningJobStatus === 'Failed' ? 1 : 0;
+    const verdict = view === undefined ? undefined : failedRunVerdict(view, where);
+    if (verdict !== undefined) io.stdout(`${verdict}\n`);
+    return outcome.HyperParameterTuningJobStatus === 'Failed' || verdict !== undefined ? 1 : 0;
   } finally {
     for (const signal of signals) process.removeListener(signal, onSigint);
     await opened.close();
   }
+}
+
+/**
+ * The closing line of a run that did not work: where the logs of a failed job are, or, when
+ * no job reported the objective, what to check. Undefined for a run with a best result.
+ */
+export function failedRunVerdict(view: View, where: string): string | undefined {
+  const { run, jobs } = view;
+  const metric = run.spec.objective.metricName;
+  const logOf = (jobName: string) => `${where}/jobs/${jobName}/output/log.txt`;
+  if (run.status === 'Failed') {
+    const named = /\(e\.g\. ([^)\s]+)\)/.exec(run.statusReason ?? '')?.[1];
+    const example = named ?? jobs.find((j) => j.status === 'Failed' && j.startedAt !== undefined)?.jobName ?? jobs.find((j) => j.objectiveStatus === 'Failed')?.jobName;
+    return example === undefined || !jobs.some((j) => j.jobName === example && j.startedAt !== undefined)
+      ? `the run failed before any training job ran`
+      : `the log of ${example}: ${logOf(example)}`;
+  }
+  if (run.best === undefined && run.status === 'Completed') {
+    const example = jobs.find((j) => j.status === 'Completed') ?? jobs.find((j) => j.startedAt !== undefined);
+    return (
+      `no training job reported the objective metric '${metric}': check the regex of '${metric}' in MetricDefinitions against the log` +
+      (example === undefined ? '' : ` (${logOf(example.jobName)})`)
+    );
+  }
+  return undefined;
 }
 
 /** A Lambda error's Cause is JSON ({errorMessage, ...}); show its message. */

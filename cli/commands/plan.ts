@@ -156,7 +156,7 @@ export async function runPlan(args: string[], io: CliIo): Promise<number> {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String(code ?? e);
     throw new CliError(`cannot read ${file}: ${reason}`);
   }
-  const input = parseTuningInput(text);
+  const input = parseTuningInput(text, { localDefaults: true });
   if (!input.ok) {
     io.stderr(`hpo plan: ${file} is not a valid tuning input:\n${formatProblems(input.problems)}\n`);
     return 2;

@@ -5,36 +5,41 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
-import type { JobRecord, RunRecord, RunStore, TrialRecord } from '../../lambda/core/orchestrator/records';
-import { hpoHome, listLocalRuns, openLocalStore, runPaths } from '../../local/workspace';
+import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
+import { hpoHome, runPaths } from '../../local/workspace';
 import { CliError, type CliIo } from '../io';
 import { renderReport } from '../report/render';
+import { awsErrorToCliError, checkRunName, chooseSource, openResults, type ResultsSource } from '../results-source';
+import { loadRunOrExplain } from './results';
 
 /** Help text of `hpo report`. */
-export const reportHelp = `usage: hpo report <run> [--table <name>] [--out <file>] [--price-per-hour <usd>]
+export const reportHelp = `usage: hpo report <run> [--local | --table <name>] [--out <file>] [--price-per-hour <usd>]
 
 Write a self-contained HTML report of a tuning run: status and settings, the best trial,
 the best objective so far against time and resource, learning curves, one chart per
 hyperparameter, and a table of every training job. The file loads nothing from the network.
 
-By default <run> is a local run (under .hpo/runs/, or $HPO_HOME/runs/). With --table the
-run is read from a deployed tuner's results table (region and credentials from the AWS
-SDK's usual environment: AWS_REGION, AWS_PROFILE, ...).
+Reads the local run in .hpo/runs/<run> (HPO_HOME moves .hpo) when there is one, else the
+deployed tuner's results table given by --table (region and credentials from the usual AWS
+settings: AWS_REGION, AWS_PROFILE, ...). A local run that hpo local is still running is read
+while it runs.
 
 options:
-  --table <name>            read the run from this DynamoDB results table (deployed tuner)
+  --local                   read local mode's run (.hpo/runs/<run>)
+  --table <name>            read a deployed tuner: the ResultsTableName output of the stack
   --out <file>              where to write the report (default: .hpo/runs/<run>/report.html
                             for a local run, ./<run>-report.html for a deployed one)
   --price-per-hour <usd>    price of one training job's instances per hour (instance price x
                             count): adds a cost estimate and a cost column
   -h, --help                show this help
 
-exit codes: 0 report written, 2 unknown run, unreadable results or bad arguments`;
+exit codes: 0 report written, 1 no such run, or the run or table cannot be read, 2 bad
+arguments or the report cannot be written`;
 
 /** Parsed `hpo report` arguments. */
 export interface ReportArgs {
   readonly run: string;
+  readonly local?: boolean;
   readonly table?: string;
   readonly out?: string;
   readonly pricePerHour?: number;
@@ -53,9 +58,14 @@ function isValueFlag(name: string): name is ValueFlag {
 export function parseReportArgs(argv: readonly string[]): ParsedArgs {
   const runs: string[] = [];
   const values: Partial<Record<ValueFlag, string>> = {};
+  let local = false;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k];
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '--local') {
+      local = true;
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (isValueFlag(name)) {
@@ -65,16 +75,15 @@ export function parseReportArgs(argv: readonly string[]): ParsedArgs {
       continue;
     }
     if (arg.startsWith('-') && arg !== '-') {
-      throw new CliError(`unknown option '${arg}' for hpo report; allowed: --table, --out, --price-per-hour, --help`);
+      throw new CliError(`unknown option '${arg}' for hpo report; allowed: --local, --table, --out, --price-per-hour, --help`);
     }
     runs.push(arg);
   }
   if (runs.length !== 1) {
     throw new CliError(runs.length === 0 ? 'missing the run name: hpo report <run>' : `expected one run, got ${runs.length}: ${runs.join(', ')}`);
   }
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runs[0])) {
-    throw new CliError(`'${runs[0]}' is not a run name: use letters, digits, '-', '_' and '.'`);
-  }
+  checkRunName(runs[0]);
+  if (local && values['--table'] !== undefined) throw new CliError('use either --local or --table <name>, not both');
   let pricePerHour: number | undefined;
   const price = values['--price-per-hour'];
   if (price !== undefined) {
@@ -87,6 +96,7 @@ export function parseReportArgs(argv: readonly string[]): ParsedArgs {
     kind: 'ok',
     args: {
       run: runs[0],
+      ...(local ? { local } : {}),
       ...(values['--table'] !== undefined ? { table: values['--table'] } : {}),
       ...(values['--out'] !== undefined ? { out: values['--out'] } : {}),
       ...(pricePerHour !== undefined ? { pricePerHour } : {}),
@@ -100,61 +110,16 @@ interface Records {
   readonly jobs: JobRecord[];
 }
 
-async function readRecords(store: RunStore, runId: string): Promise<Records | undefined> {
-  const run = await store.getRun(runId);
-  if (run === undefined) return undefined;
-  const [trials, jobs] = await Promise.all([store.listTrials(runId), store.listJobs(runId)]);
+async function readRecords(source: ResultsSource, runId: string): Promise<Records> {
+  const run = await loadRunOrExplain(source, runId);
+  const [trials, jobs] = await Promise.all([source.store.listTrials(runId), source.store.listJobs(runId)]);
   return { run, trials, jobs };
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}`;
-  return String(error);
-}
-
-async function readLocal(run: string, home: string): Promise<Records> {
-  const runs = listLocalRuns(home);
-  if (!runs.includes(run)) {
-    throw new CliError(
-      runs.length === 0
-        ? `no local run '${run}': there are no local runs under ${home} (use --table <name> for a deployed tuner)`
-        : `no local run '${run}'; local runs: ${runs.join(', ')} (use --table <name> for a deployed tuner)`,
-    );
-  }
-  let opened: Awaited<ReturnType<typeof openLocalStore>>;
-  try {
-    opened = await openLocalStore(runPaths(home, run).dynamodb);
-  } catch (error) {
-    throw new CliError(`cannot open the results of local run '${run}': ${describeError(error)} (is 'hpo local' still running it?)`);
-  }
-  try {
-    const records = await readRecords(opened.store, run);
-    if (records !== undefined) return records;
-    // A local run folder holds one run; read it whatever its id.
-    const [summary] = await opened.store.listRuns(1);
-    const fallback = summary === undefined ? undefined : await readRecords(opened.store, summary.runId);
-    if (fallback === undefined) throw new CliError(`local run '${run}' has no results yet`);
-    return fallback;
-  } finally {
-    await opened.close();
-  }
-}
-
-async function readDeployed(run: string, table: string): Promise<Records> {
-  const store = new DynamoDbRunStore({ tableName: table, client: createRunStoreDocumentClient() });
-  let records: Records | undefined;
-  try {
-    records = await readRecords(store, run);
-  } catch (error) {
-    throw new CliError(`cannot read run '${run}' from table '${table}': ${describeError(error)}`);
-  }
-  if (records === undefined) throw new CliError(`no run '${run}' in table '${table}'`);
-  return records;
 }
 
 /**
  * Run `hpo report`: read the run's records, render the report, write it and print its path.
- * Resolves to 0; unknown runs, unreadable results and bad arguments throw a `CliError` (exit 2).
+ * Resolves to 0; bad arguments throw a `CliError` with exit code 2, an unknown or unreadable
+ * run one with exit code 1 (as `hpo results` and `hpo status`).
  *
  * @param args - the arguments after `report`
  * @param io - where to write messages, and the folder relative paths (and `.hpo`) are resolved against
@@ -166,11 +131,19 @@ export async function runReport(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const { run, table, out, pricePerHour } = parsed.args;
-  const home = hpoHome(io.cwd);
-  const records = table === undefined ? await readLocal(run, home) : await readDeployed(run, table);
+  const env = process.env;
+  const local = chooseSource({ local: parsed.args.local === true, table, cwd: io.cwd, env, run });
+  const source = await openResults({ local, table, cwd: io.cwd, env, run });
+  let records: Records;
+  try {
+    records = await readRecords(source, run);
+  } catch (error) {
+    throw awsErrorToCliError(error, { table });
+  } finally {
+    await source.close();
+  }
   const html = renderReport(records, { generatedAt: new Date(), ...(pricePerHour !== undefined ? { pricePerHour } : {}) });
-  const target =
-    out !== undefined ? resolve(io.cwd, out) : table === undefined ? runPaths(home, run).report : resolve(io.cwd, `${run}-report.html`);
+  const target = out !== undefined ? resolve(io.cwd, out) : local ? runPaths(hpoHome(io.cwd, env), run).report : resolve(io.cwd, `${run}-report.html`);
   try {
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, html, 'utf8');

@@ -5,15 +5,25 @@
 import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { CliError, type CliIo } from '../io';
-import { rankTrials, renderJobsTable, renderLeaderboard, sortJobs, toCsv, tunableNames } from '../render';
+import { rankTrials, renderJobsTable, renderLeaderboard, sortJobs, toCsv, TRIAL_STATUSES, tunableNames } from '../render';
 import { isMultiFidelity } from '../render/leaderboard';
-import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag, type ResultsSource } from '../results-source';
+import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag, UNKNOWN_RUN_EXIT, type ResultsSource } from '../results-source';
 
 /** Help text of `hpo results`. */
 export const resultsHelp = `usage: hpo results <run> [--local | --table <name>] [--format table|json|csv] [--limit <n>] [--jobs]
 
-Show a run's trials best first: rank, trial, objective, milestone reached, status, bracket and
-every tunable hyperparameter; or, with --jobs, its training jobs.
+Show a run's trials best first: rank, trial, objective, resource reached (Hyperband and ASHA,
+named after the resource hyperparameter, e.g. epochs), status, bracket and every tunable
+hyperparameter; or, with --jobs, its training jobs.
+
+Trials are ranked by the highest rung they reached (the most resource with a result), then
+by the objective there; trials without a result come last. The table, CSV, JSON and the
+report (hpo report) use the same order and the same names.
+
+trial statuses:
+${Object.entries(TRIAL_STATUSES)
+  .map(([name, meaning]) => `  ${name.padEnd(14)} ${meaning}`)
+  .join('\n')}
 
 Reads the local run in .hpo/runs/<run> (HPO_HOME moves .hpo) when there is one, else the
 deployed tuner's results table given by --table.
@@ -24,11 +34,11 @@ options:
                        (region and credentials from the usual AWS settings, e.g. AWS_PROFILE)
   --format <f>         table (default), json ({"run", "trials"[, "jobs"]}) or csv (RFC 4180)
   --limit <n>          show at most n trials (or jobs); default all
-  --jobs               list training jobs: name, trial, rung from->to, status, objective,
+  --jobs               list training jobs: name, trial, resource from->to, status, objective,
                        billable seconds, failure reason
   -h, --help           show this help
 
-exit codes: 0 shown, 1 the run or table cannot be read, 2 bad arguments`;
+exit codes: 0 shown, 1 no such run, or the run or table cannot be read, 2 bad arguments`;
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -84,29 +94,38 @@ export function runSummaryJson(run: RunRecord): Record<string, unknown> {
   };
 }
 
-function trialsJson(run: RunRecord, trials: readonly TrialRecord[], limit: number): Record<string, unknown>[] {
-  return rankTrials(run, trials)
+/**
+ * The resource's one name in every output: the resource hyperparameter (`epochs`) for
+ * Hyperband and ASHA, none for the others (each of their trials trains the full resource).
+ */
+function resourceName(run: RunRecord): string | undefined {
+  return isMultiFidelity(run) ? run.spec.resourceHyperParameter : undefined;
+}
+
+function trialsJson(run: RunRecord, trials: readonly TrialRecord[], jobs: readonly JobRecord[], limit: number): Record<string, unknown>[] {
+  const resource = resourceName(run);
+  return rankTrials(run, trials, jobs)
     .slice(0, limit)
     .map((r) => ({
       rank: r.position,
       trialId: r.trial.trialId,
       objective: r.objective,
-      milestone: r.milestone,
-      status: r.trial.status,
-      bracket: r.trial.bracket,
+      ...(resource === undefined ? {} : { [resource]: r.milestone }),
+      status: r.status,
+      ...(resource === undefined ? {} : { bracket: r.trial.bracket }),
       hyperParameters: r.trial.hyperParameters,
       results: r.trial.results,
     }));
 }
 
-function jobsJson(jobs: readonly JobRecord[], limit: number): Record<string, unknown>[] {
+function jobsJson(run: RunRecord, jobs: readonly JobRecord[], limit: number): Record<string, unknown>[] {
+  const resource = resourceName(run);
   return sortJobs(jobs)
     .slice(0, limit)
     .map((j) => ({
       jobName: j.jobName,
       trialId: j.trialId,
-      fromMilestone: j.fromMilestone,
-      milestone: j.milestone,
+      ...(resource === undefined ? {} : { [resource]: { from: j.fromMilestone, to: j.milestone } }),
       status: j.status,
       objective: j.objective ?? null,
       billableSeconds: j.billableSeconds ?? null,
@@ -120,28 +139,46 @@ function jobsJson(jobs: readonly JobRecord[], limit: number): Record<string, unk
 
 const text = (v: number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
 
-function trialsCsv(run: RunRecord, trials: readonly TrialRecord[], limit: number): string {
+function trialsCsv(run: RunRecord, trials: readonly TrialRecord[], jobs: readonly JobRecord[], limit: number): string {
   const names = tunableNames(run);
-  const header = ['rank', 'trial', run.spec.objective.metricName, 'milestone', 'status', 'bracket', ...names];
-  const rows = rankTrials(run, trials)
+  const resource = resourceName(run);
+  const header = ['rank', 'trial', run.spec.objective.metricName, ...(resource === undefined ? [] : [resource]), 'status', ...(resource === undefined ? [] : ['bracket']), ...names];
+  const rows = rankTrials(run, trials, jobs)
     .slice(0, limit)
     .map((r) => [
       text(r.position),
       String(r.trial.trialId),
       text(r.objective),
-      text(r.milestone),
-      r.trial.status,
-      String(r.trial.bracket),
+      ...(resource === undefined ? [] : [text(r.milestone)]),
+      r.status,
+      ...(resource === undefined ? [] : [String(r.trial.bracket)]),
       ...names.map((n) => r.trial.hyperParameters?.[n] ?? ''),
     ]);
   return toCsv(header, rows);
 }
 
 function jobsCsv(run: RunRecord, jobs: readonly JobRecord[], limit: number): string {
-  const header = ['job', 'trial', 'from_milestone', 'milestone', 'status', run.spec.objective.metricName, 'billable_seconds', 'failure_reason'];
+  const resource = resourceName(run);
+  const header = [
+    'job',
+    'trial',
+    ...(resource === undefined ? [] : [`${resource}_from`, `${resource}_to`]),
+    'status',
+    run.spec.objective.metricName,
+    'billable_seconds',
+    'failure_reason',
+  ];
   const rows = sortJobs(jobs)
     .slice(0, limit)
-    .map((j) => [j.jobName, String(j.trialId), String(j.fromMilestone), String(j.milestone), j.status, text(j.objective), text(j.billableSeconds), j.failureReason ?? '']);
+    .map((j) => [
+      j.jobName,
+      String(j.trialId),
+      ...(resource === undefined ? [] : [String(j.fromMilestone), String(j.milestone)]),
+      j.status,
+      text(j.objective),
+      text(j.billableSeconds),
+      j.failureReason ?? '',
+    ]);
   return toCsv(header, rows);
 }
 
@@ -154,7 +191,7 @@ export async function loadRunOrExplain(source: ResultsSource, runId: string): Pr
   const known = (await source.store.listRuns(10)).map((r) => r.runId);
   throw new CliError(
     known.length === 0 ? `no run '${runId}' in ${source.where}: it has no runs` : `no run '${runId}' in ${source.where}; newest runs: ${known.join(', ')}`,
-    1,
+    UNKNOWN_RUN_EXIT,
   );
 }
 
@@ -172,22 +209,20 @@ export async function runResults(args: string[], io: CliIo): Promise<number> {
   const source = await openResults({ local, table: parsed.table, cwd: io.cwd, env, run: parsed.run });
   try {
     const run = await loadRunOrExplain(source, parsed.run);
-    const [trials, jobs] = await Promise.all([
-      source.store.listTrials(run.runId),
-      parsed.jobs ? source.store.listJobs(run.runId) : Promise.resolve([] as JobRecord[]),
-    ]);
+    // The jobs tell a stopped trial from one whose job finished without the metric.
+    const [trials, jobs] = await Promise.all([source.store.listTrials(run.runId), source.store.listJobs(run.runId)]);
     const limit = parsed.limit ?? Number.POSITIVE_INFINITY;
     if (parsed.format === 'json') {
       const doc = {
         run: runSummaryJson(run),
-        trials: trialsJson(run, trials, limit),
-        ...(parsed.jobs ? { jobs: jobsJson(jobs, limit) } : {}),
+        trials: trialsJson(run, trials, jobs, limit),
+        ...(parsed.jobs ? { jobs: jobsJson(run, jobs, limit) } : {}),
       };
       io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
     } else if (parsed.format === 'csv') {
-      io.stdout(parsed.jobs ? jobsCsv(run, jobs, limit) : trialsCsv(run, trials, limit));
+      io.stdout(parsed.jobs ? jobsCsv(run, jobs, limit) : trialsCsv(run, trials, jobs, limit));
     } else {
-      io.stdout(`${parsed.jobs ? renderJobsTable(run, jobs, limit) : renderLeaderboard(run, trials, limit)}\n`);
+      io.stdout(`${parsed.jobs ? renderJobsTable(run, jobs, limit, trials) : renderLeaderboard(run, trials, limit, jobs)}\n`);
     }
     return 0;
   } catch (error) {

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { formatProblems, parseTuningInput } from '../../lambda/core/input';
 import { CliError, type CliIo } from '../io';
+import { describeWarnings } from './validate';
 import { plural } from '../render';
 import { awsErrorToCliError, parseFlags } from '../results-source';
 
@@ -145,7 +146,7 @@ export async function runStart(args: string[], io: CliIo): Promise<number> {
     io.stderr(`${formatProblems(parsed.problems)}\n${file}: ${plural(errors, 'error')}; nothing was started\n`);
     return 2;
   }
-  if (parsed.warnings.length > 0) io.stderr(`${formatProblems(parsed.warnings)}\n`);
+  if (parsed.warnings.length > 0) io.stderr(describeWarnings(file, parsed.warnings));
   const runName = parsed.spec.runName;
   const name = customName ?? runName;
   const input = JSON.stringify(JSON.parse(text));

@@ -2,17 +2,19 @@
  * `hpo status [<run>]`: one run's state (status, counters, budget, best, elapsed, execution),
  * or the runs of a local workspace or a deployed tuner, newest first.
  */
-import type { JobRecord, RunRecord, RunSummary } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, RunSummary, TrialRecord } from '../../lambda/core/orchestrator/records';
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { CliError, type CliIo } from '../io';
 import {
   budgetLeft,
   describeBest,
+  describeBestTrial,
   formatDateTime,
   formatDuration,
   formatObjective,
   inFlight,
   layoutTable,
+  rankTrials,
   runElapsedSeconds,
   rungText,
 } from '../render';
@@ -26,9 +28,11 @@ import { hpoHome, isProcessAlive, readRunMeta, runPaths } from '../../local/work
 export const statusHelp = `usage: hpo status [<run>] [--local | --table <name>] [--limit <n>]
 
 With a run: its status and reason, training jobs started, completed, failed, stopped and in
-flight, the budget left (MaxNumberOfTrainingJobs - started), the best result so far, the
-elapsed time and the Step Functions execution.
-Without: the runs, newest first (name, status, strategy, jobs, best, created).
+flight, the budget left (MaxNumberOfTrainingJobs - started), the best trial (the first of hpo
+results: the highest rung reached, then the objective), the best single job (AMT's
+BestTrainingJob, as the execution output names it), the elapsed time and the Step Functions
+execution.
+Without: the runs, newest first (name, status, strategy, jobs, best job, created).
 
 Reads local mode's runs (.hpo/runs; HPO_HOME moves .hpo) when there are any, else the
 deployed tuner's results table given by --table.
@@ -39,12 +43,12 @@ options:
   --limit <n>          list at most n runs (default 20)
   -h, --help           show this help
 
-exit codes: 0 shown, 1 the run or table cannot be read, 2 bad arguments`;
+exit codes: 0 shown, 1 no such run, or the run or table cannot be read, 2 bad arguments`;
 
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_JOBS_SHOWN = 10;
 
-function runLines(run: RunRecord, jobs: readonly JobRecord[], where: string, now: Date): string[] {
+function runLines(run: RunRecord, jobs: readonly JobRecord[], trials: readonly TrialRecord[], where: string, now: Date): string[] {
   const c = run.counters;
   const max = run.spec.scheduler.maxTrainingJobs;
   const flying = inFlight(jobs);
@@ -56,9 +60,11 @@ function runLines(run: RunRecord, jobs: readonly JobRecord[], where: string, now
   const rows: [string, string][] = [
     ['strategy', `${runStrategy(run)}, ${objective}, ${max} training jobs at most, ${run.spec.maxParallelTrainingJobs} in parallel`],
     ...(run.statusReason === undefined || run.statusReason === '' ? [] : [['reason', run.statusReason] as [string, string]]),
-    ['jobs', `${c.jobsStarted} started, ${c.jobsCompleted} completed, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, ${flying.length} in flight`],
+    ['jobs', `${c.jobsStarted} started, ${c.jobsCompleted} completed${c.jobsWithoutObjective ? ` (${c.jobsWithoutObjective} without the objective)` : ''}, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, ${flying.length} in flight`],
+    ...(run.warnings ?? []).map((w): [string, string] => ['warning', w]),
     ['budget left', `${budgetLeft(run)} of ${max} training jobs`],
-    ['best so far', run.best === undefined ? 'none yet' : `${describeBest(run)}, job ${run.best.jobName}`],
+    ['best trial', describeBestTrial(run, rankTrials(run, trials, jobs))],
+    ['best job', run.best === undefined ? describeBest(run) : `${run.best.jobName}, ${describeBest(run)}`],
     ['elapsed', timing],
     ['billable', `${Math.round(c.billableSeconds)} s`],
     ['execution', run.executionArn],
@@ -86,7 +92,7 @@ function runLines(run: RunRecord, jobs: readonly JobRecord[], where: string, now
 
 function listLines(runs: readonly RunSummary[]): string[] {
   return layoutTable(
-    [{ header: 'run' }, { header: 'status' }, { header: 'strategy' }, { header: 'jobs', align: 'right' }, { header: 'best', align: 'right' }, { header: 'created' }],
+    [{ header: 'run' }, { header: 'status' }, { header: 'strategy' }, { header: 'jobs', align: 'right' }, { header: 'best job', align: 'right' }, { header: 'created' }],
     runs.map((r) => [
       r.runId,
       r.status,
@@ -120,8 +126,8 @@ export async function runStatus(args: string[], io: CliIo): Promise<number> {
   try {
     if (runId !== undefined) {
       const run = await loadRunOrExplain(source, runId);
-      const jobs = await source.store.listJobs(runId);
-      io.stdout(`${runLines(run, jobs, source.where, new Date()).join('\n')}\n`);
+      const [jobs, trials] = await Promise.all([source.store.listJobs(runId), source.store.listTrials(runId)]);
+      io.stdout(`${runLines(run, jobs, trials, source.where, new Date()).join('\n')}\n`);
       if (local && (run.status === 'Running' || run.status === 'Stopping')) {
         const meta = readRunMeta(runPaths(hpoHome(io.cwd, env), runId));
         if (meta?.pid !== undefined && !isProcessAlive(meta.pid)) {

@@ -15,11 +15,25 @@ Check a tuning input (the CreateHyperParameterTuningJob request body, with our e
 against SageMaker's limits and this tuner's rules, and print every problem at once.
 Warnings are printed but do not make the input invalid.
 
+An input with LocalConfig may leave out the cloud-only fields (OutputDataConfig,
+ResourceConfig, StoppingCondition, AlgorithmSpecification.TrainingImage): hpo local uses
+local defaults for them. Such an input is valid for hpo local, and the last line lists the
+fields a deployed run (hpo start) still needs.
+
 options:
-  --json       print {"valid": boolean, "problems": [{"path", "message", "value", "severity"}]}
+  --json       print {"valid": boolean, "problems": [{"path", "message", "value", "severity"}],
+               "deployedRunNeeds": [JSON paths]}
   -h, --help   show this help
 
 exit codes: 0 valid, 2 invalid, malformed JSON, unreadable file or bad arguments`;
+
+/**
+ * The validator's warnings, before anything starts (e.g. a metric regex the twin cannot
+ * compile: that metric would never be read), and that the run starts anyway.
+ */
+export function describeWarnings(file: string, warnings: Problem[]): string {
+  return `${formatProblems(warnings)}\n${file}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'}; starting anyway\n`;
+}
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -65,16 +79,21 @@ function parseArgs(args: readonly string[]): { file: string; json: boolean } {
  */
 export async function runValidate(args: string[], io: CliIo): Promise<number> {
   const { file, json } = parseArgs(args);
-  const result = parseTuningInput(readInput(file, io.cwd));
+  const result = parseTuningInput(readInput(file, io.cwd), { localDefaults: true });
   const problems: Problem[] = result.ok ? result.warnings : result.problems;
+  const needs = result.ok ? result.localDefaults.map((f) => f.path) : [];
   if (json) {
-    io.stdout(`${JSON.stringify({ valid: result.ok, problems }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ valid: result.ok, problems, deployedRunNeeds: needs }, null, 2)}\n`);
     return result.ok ? 0 : 2;
   }
   if (problems.length > 0) io.stdout(`${formatProblems(problems)}\n`);
   if (result.ok) {
     const warnings = problems.length === 0 ? '' : `, ${plural(problems.length, 'warning')}`;
-    io.stdout(`${file}: valid (${summary(result.input, result.spec)})${warnings}\n`);
+    const mode = needs.length === 0 ? 'valid' : 'valid for hpo local';
+    io.stdout(`${file}: ${mode} (${summary(result.input, result.spec)})${warnings}\n`);
+    if (needs.length > 0) {
+      io.stdout(`a deployed run (hpo start) also needs: ${needs.map((p) => p.replace(/^\$\./, '')).join(', ')} (hpo local uses local defaults for them)\n`);
+    }
     return 0;
   }
   const errors = problems.filter((p) => p.severity === 'error').length;

@@ -18,17 +18,24 @@ export {
 } from './format';
 export { describeJobChange } from './job-log';
 export {
+  bestJobNote,
   describeBest,
+  describeBestTrial,
+  highestResult,
   isMultiFidelity,
   leaderboardHeader,
   milestoneReached,
+  rankingRule,
   rankTrials,
   renderJobsTable,
   renderLeaderboard,
   rungText,
   sortJobs,
+  trialStatusName,
   tunableNames,
+  TRIAL_STATUSES,
   type RankedTrial,
+  type TrialStatusName,
 } from './leaderboard';
 export { LiveDisplay, type LiveDisplayOptions } from './live';
 export {

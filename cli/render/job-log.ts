@@ -2,6 +2,7 @@
  * One plain log line per notable training-job change, for a log that is not a terminal.
  */
 import { isTerminalJobStatus, type JobRecord, type RunRecord } from '../../lambda/core/orchestrator/records';
+import { summarizeFailureReason } from '../../lambda/core/orchestrator/failures';
 import { objectiveOf } from '../../lambda/core/orchestrator/results';
 import { formatClock, formatObjective } from './format';
 import { isMultiFidelity, rungText } from './leaderboard';
@@ -50,7 +51,8 @@ export function describeJobChange(before: JobRecord | undefined, after: JobRecor
     case 'Failed':
     case 'Stopped': {
       const at = formatClock(after.endedAt ?? after.updatedAt);
-      const reason = after.failureReason === undefined || after.failureReason === '' ? '' : `: ${oneLine(after.failureReason)}`;
+      // SageMaker's FailureReason holds the tail of a traceback: its error line says it all.
+      const reason = after.failureReason === undefined || after.failureReason === '' ? '' : `: ${summarizeFailureReason(after.failureReason)}`;
       return `${at} ${after.status.toLowerCase()} ${name} (${trialText(after, run, true)})${reason}`;
     }
     case 'Stopping':

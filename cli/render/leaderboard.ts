@@ -6,15 +6,35 @@ import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orches
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { formatHyperParameter, formatObjective, layoutTable, plural, type Column } from './format';
 
+/**
+ * What a trial's status means, in words a user understands. The scheduler's own statuses
+ * (`Running`, `Paused`, `Stopped`, `Completed`, `Failed`) say what to do next with a trial;
+ * these say what happened to it. The same names are used in the table, CSV, JSON and report.
+ */
+export const TRIAL_STATUSES = {
+  running: 'a training job of the trial is running, or about to start',
+  paused: 'finished its rung and waits: it is resumed from its checkpoint if it ranks in the top 1/eta of the rung',
+  completed: 'trained to the full resource (the top rung R; every trial of Random, Grid and Bayesian)',
+  'not promoted': 'finished its rung but did not rank in the top 1/eta of it, so it was not trained further',
+  stopped: 'its training job was stopped before it finished (Ctrl-C, hpo stop, a completion criterion, MaxRuntimeInSeconds)',
+  failed: 'its training job failed: hpo results <run> --jobs shows the failure reason',
+  'no result': 'its training job finished without the objective metric in its log (check MetricDefinitions)',
+} as const;
+
+/** A trial status as users read it; see {@link TRIAL_STATUSES}. */
+export type TrialStatusName = keyof typeof TRIAL_STATUSES;
+
 /** A trial in leaderboard order. */
 export interface RankedTrial {
   /** 1 for the best trial; null for a trial without a result yet (listed last). */
   readonly position: number | null;
   readonly trial: TrialRecord;
-  /** The trial's best objective, or null. */
+  /** The objective at `milestone` (the highest rung with a result), or null. */
   readonly objective: number | null;
-  /** The highest milestone the trial has a recorded result for, or null. */
+  /** The highest milestone (resource) with a result (a number), or null when none. */
   readonly milestone: number | null;
+  /** What happened to the trial. */
+  readonly status: TrialStatusName;
 }
 
 /** Whether the run promotes trials through rungs (Hyperband, ASHA) rather than FIFO. */
@@ -22,60 +42,142 @@ export function isMultiFidelity(run: RunRecord): boolean {
   return run.spec.scheduler.kind !== 'FIFO';
 }
 
-/** The highest milestone with a recorded result (a number or null), or null when none. */
-export function milestoneReached(trial: TrialRecord): number | null {
-  const reached = Object.keys(trial.results ?? {})
-    .map(Number)
-    .filter((m) => Number.isFinite(m));
-  return reached.length === 0 ? null : Math.max(...reached);
+/** Whether the run has ended (nothing more will run). */
+function runEnded(run: RunRecord): boolean {
+  return run.status === 'Completed' || run.status === 'Stopped' || run.status === 'Failed';
 }
 
-function rankOf(run: RunRecord, trial: TrialRecord): number | undefined {
-  if (typeof trial.rank === 'number' && Number.isFinite(trial.rank)) return trial.rank;
-  const value = trial.bestObjective;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  return run.spec.objective.type === 'Maximize' ? -value : value;
+/** The highest milestone with a numeric result and the objective there, or null when none. */
+export function highestResult(trial: TrialRecord): { milestone: number; objective: number } | null {
+  let best: { milestone: number; objective: number } | null = null;
+  for (const [key, value] of Object.entries(trial.results ?? {})) {
+    const milestone = Number(key);
+    if (!Number.isFinite(milestone) || typeof value !== 'number' || !Number.isFinite(value)) continue;
+    if (best === null || milestone > best.milestone) best = { milestone, objective: value };
+  }
+  return best;
+}
+
+/** The highest milestone with a numeric result, or null when none. */
+export function milestoneReached(trial: TrialRecord): number | null {
+  return highestResult(trial)?.milestone ?? null;
 }
 
 /**
- * Trials best first, as the store's leaderboard orders them (lower `rank` first, ties by
- * trial id), followed by trials without a result in trial order.
+ * What happened to a trial ({@link TRIAL_STATUSES}), from its record, the run's status and
+ * (when given) the run's jobs: a trial the scheduler marked `Stopped` without a result was
+ * either stopped or finished without the metric, which only its job tells apart.
  */
-export function rankTrials(run: RunRecord, trials: readonly TrialRecord[]): RankedTrial[] {
+export function trialStatusName(run: RunRecord, trial: TrialRecord, jobs: readonly JobRecord[] = []): TrialStatusName {
+  const value = trial.results?.[String(trial.milestone)];
+  const hasResult = typeof value === 'number' && Number.isFinite(value);
+  switch (trial.status) {
+    case 'Running':
+      return runEnded(run) ? 'stopped' : 'running';
+    case 'Paused':
+      return runEnded(run) ? 'not promoted' : 'paused';
+    case 'Completed':
+      return hasResult ? 'completed' : 'no result';
+    case 'Failed':
+      return 'failed';
+    case 'Stopped': {
+      if (hasResult) return 'not promoted';
+      const job = jobs.find((j) => j.trialId === trial.trialId && j.milestone === trial.milestone);
+      return job?.status === 'Completed' ? 'no result' : job?.status === 'Failed' ? 'failed' : 'stopped';
+    }
+  }
+}
+
+/**
+ * Trials best first: those that reached a higher rung (the highest milestone with a result)
+ * first, then by the objective at that rung in the objective's direction, ties by trial id;
+ * trials without a result last, in trial order. A result at a higher rung is a longer-trained
+ * model, so a lucky result at a low rung does not outrank it. The table, CSV, JSON and the
+ * report all use this order. (For Random, Grid and Bayesian every result is at the same
+ * resource: the order is by objective.)
+ *
+ * @param jobs - the run's jobs, to tell a stopped trial from one without a result (optional)
+ */
+export function rankTrials(run: RunRecord, trials: readonly TrialRecord[], jobs: readonly JobRecord[] = []): RankedTrial[] {
+  const sign = run.spec.objective.type === 'Maximize' ? -1 : 1;
   const ranked = trials
-    .map((trial) => ({ trial, rank: rankOf(run, trial) }))
+    .map((trial) => ({ trial, result: highestResult(trial) }))
     .sort((a, b) => {
-      if (a.rank === undefined || b.rank === undefined) {
-        if (a.rank !== b.rank) return a.rank === undefined ? 1 : -1;
-      } else if (a.rank !== b.rank) {
-        return a.rank - b.rank;
+      if (a.result === null || b.result === null) {
+        if (a.result !== b.result) return a.result === null ? 1 : -1;
+      } else if (a.result.milestone !== b.result.milestone) {
+        return b.result.milestone - a.result.milestone;
+      } else if (a.result.objective !== b.result.objective) {
+        return sign * (a.result.objective - b.result.objective);
       }
       return a.trial.trialId - b.trial.trialId;
     });
   let position = 0;
-  return ranked.map(({ trial, rank }) => ({
-    position: rank === undefined ? null : ++position,
+  return ranked.map(({ trial, result }) => ({
+    position: result === null ? null : ++position,
     trial,
-    objective: typeof trial.bestObjective === 'number' && Number.isFinite(trial.bestObjective) ? trial.bestObjective : null,
-    milestone: milestoneReached(trial),
+    objective: result?.objective ?? null,
+    milestone: result?.milestone ?? null,
+    status: trialStatusName(run, trial, jobs),
   }));
 }
 
-/** `eval_accuracy 0.9312 (trial 4 at epochs 9)`, or `none yet`. */
+/** How the leaderboard is ordered, in one line: `ranked by the epochs reached, then accuracy (higher first)`. */
+export function rankingRule(run: RunRecord): string {
+  const metric = `${run.spec.objective.metricName} (${run.spec.objective.type === 'Maximize' ? 'higher' : 'lower'} first)`;
+  return isMultiFidelity(run) ? `ranked by the ${run.spec.resourceHyperParameter} reached, then ${metric}` : `ranked by ${metric}`;
+}
+
+/**
+ * The best trial (the leaderboard's first): `trial 4, eval_accuracy 0.9312 at epochs 9`;
+ * `none yet` while the run runs, or `none, no training job reported eval_accuracy` once it
+ * has ended without a result.
+ */
+export function describeBestTrial(run: RunRecord, ranked: readonly RankedTrial[]): string {
+  const leader = ranked[0];
+  if (leader === undefined || leader.position === null || leader.objective === null) {
+    return runEnded(run) ? `none, no training job reported ${run.spec.objective.metricName}` : 'none yet';
+  }
+  const at = isMultiFidelity(run) && leader.milestone !== null ? ` at ${run.spec.resourceHyperParameter} ${leader.milestone}` : '';
+  return `trial ${leader.trial.trialId}, ${run.spec.objective.metricName} ${formatObjective(leader.objective)}${at}`;
+}
+
+/**
+ * The run's best job (AMT's rule, the execution output's `BestTrainingJob`): `eval_accuracy
+ * 0.9312 (trial 4 at epochs 9)`; `none yet`, or `none, no training job reported ...` once the
+ * run has ended.
+ */
 export function describeBest(run: RunRecord): string {
   const best = run.best;
-  if (best === undefined) return 'none yet';
+  if (best === undefined) return runEnded(run) ? `none, no training job reported ${run.spec.objective.metricName}` : 'none yet';
   const at = isMultiFidelity(run) ? ` at ${run.spec.resourceHyperParameter} ${best.milestone}` : '';
   return `${run.spec.objective.metricName} ${formatObjective(best.objective)} (trial ${best.trialId}${at})`;
 }
 
 /**
- * One line about the run: `run mnist-hb: Completed, Hyperband, maximize eval_accuracy;
- * best eval_accuracy 0.9312 (trial 4 at epochs 9)`.
+ * One line about the run: `run mnist-hb: Completed, Hyperband, maximize eval_accuracy; best:
+ * trial 4, eval_accuracy 0.9312 at epochs 9`.
  */
-export function leaderboardHeader(run: RunRecord): string {
+export function leaderboardHeader(run: RunRecord, ranked: readonly RankedTrial[]): string {
   const objective = `${run.spec.objective.type.toLowerCase()} ${run.spec.objective.metricName}`;
-  return `run ${run.runId}: ${run.status}, ${runStrategy(run)}, ${objective}; best ${describeBest(run)}`;
+  return `run ${run.runId}: ${run.status}, ${runStrategy(run)}, ${objective}; best: ${describeBestTrial(run, ranked)}`;
+}
+
+/**
+ * When the run's best single job (AMT's rule) belongs to another trial than the leaderboard's
+ * first, one line that says why; otherwise undefined.
+ */
+export function bestJobNote(run: RunRecord, ranked: readonly RankedTrial[]): string | undefined {
+  const best = run.best;
+  const leader = ranked[0];
+  if (best === undefined || leader === undefined || leader.position === null || best.trialId === leader.trial.trialId) return undefined;
+  const position = ranked.find((r) => r.trial.trialId === best.trialId)?.position;
+  const resource = run.spec.resourceHyperParameter;
+  return (
+    `the best single job (AMT's BestTrainingJob) is trial ${best.trialId}'s at ${resource} ${best.milestone} ` +
+    `(${run.spec.objective.metricName} ${formatObjective(best.objective)})${position === null || position === undefined ? '' : `, ranked ${position}`}: ` +
+    `a result after fewer ${resource} ranks below one that trained further`
+  );
 }
 
 /** The hyperparameters a leaderboard shows: the tunable ones, in the input's order. */
@@ -84,17 +186,19 @@ export function tunableNames(run: RunRecord): string[] {
 }
 
 /**
- * The leaderboard as text: a header line (run, status, strategy, best), then the trials best
- * first — rank, trial, objective, milestone reached, status, bracket and every tunable
- * hyperparameter (milestone and bracket only for Hyperband and ASHA). At most `limit` trials;
- * a last line says how many were left out.
+ * The leaderboard as text: a header line (run, status, strategy, best trial), then the trials
+ * best first (see {@link rankTrials}) — rank, trial, objective, resource reached, status,
+ * bracket and every tunable hyperparameter (resource and bracket only for Hyperband and ASHA).
+ * At most `limit` trials; then a line that says how many were left out, and how the trials are
+ * ranked.
  *
  * @param limit - the most trials to show (default: all)
+ * @param jobs - the run's jobs, to name every trial's status precisely (optional)
  */
-export function renderLeaderboard(run: RunRecord, trials: readonly TrialRecord[], limit = Number.POSITIVE_INFINITY): string {
-  const header = leaderboardHeader(run);
+export function renderLeaderboard(run: RunRecord, trials: readonly TrialRecord[], limit = Number.POSITIVE_INFINITY, jobs: readonly JobRecord[] = []): string {
+  const ranked = rankTrials(run, trials, jobs);
+  const header = leaderboardHeader(run, ranked);
   if (trials.length === 0) return `${header}\nno trials yet`;
-  const ranked = rankTrials(run, trials);
   const shown = ranked.slice(0, Math.max(0, limit));
   const multi = isMultiFidelity(run);
   const names = tunableNames(run);
@@ -112,12 +216,14 @@ export function renderLeaderboard(run: RunRecord, trials: readonly TrialRecord[]
     String(r.trial.trialId),
     formatObjective(r.objective),
     ...(multi ? [r.milestone === null ? '-' : String(r.milestone)] : []),
-    r.trial.status,
+    r.status,
     ...(multi ? [String(r.trial.bracket)] : []),
     ...names.map((name) => formatHyperParameter(r.trial.hyperParameters?.[name])),
   ]);
   const lines = [header, ...layoutTable(columns, rows)];
   if (shown.length < ranked.length) lines.push(`(${plural(ranked.length - shown.length, 'more trial')} not shown)`);
+  const note = bestJobNote(run, ranked);
+  lines.push(`(${rankingRule(run)}${note === undefined ? '' : `; ${note}`})`);
   return lines.join('\n');
 }
 
@@ -138,8 +244,8 @@ export function rungText(job: Pick<JobRecord, 'fromMilestone' | 'milestone'>): s
  *
  * @param limit - the most jobs to show (default: all)
  */
-export function renderJobsTable(run: RunRecord, jobs: readonly JobRecord[], limit = Number.POSITIVE_INFINITY): string {
-  const header = leaderboardHeader(run);
+export function renderJobsTable(run: RunRecord, jobs: readonly JobRecord[], limit = Number.POSITIVE_INFINITY, trials: readonly TrialRecord[] = []): string {
+  const header = leaderboardHeader(run, rankTrials(run, trials, jobs));
   if (jobs.length === 0) return `${header}\nno training jobs yet`;
   const sorted = sortJobs(jobs);
   const shown = sorted.slice(0, Math.max(0, limit));

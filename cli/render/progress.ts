@@ -5,7 +5,7 @@ import type { JobRecord, RunRecord, RunStatus, TrialRecord } from '../../lambda/
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { style, truncate, type Style } from './ansi';
 import { formatDuration, formatObjective, secondsBetween } from './format';
-import { isMultiFidelity, rungText } from './leaderboard';
+import { describeBest, isMultiFidelity, rungText } from './leaderboard';
 
 /** What the progress block shows: the run's records at `now`. */
 export interface ProgressView {
@@ -64,7 +64,7 @@ function bar(done: number, total: number, width: number, s: Style): string {
 /**
  * The progress block: run name and strategy with status and elapsed time; a budget bar (jobs
  * started of MaxNumberOfTrainingJobs) with the budget left; running, completed, failed and
- * stopped counts; the best objective so far with its trial and milestone; the status reason
+ * stopped counts; the best job so far (objective, trial and milestone); the status reason
  * when there is one; then the jobs in flight (name, rung, elapsed), as many as fit in
  * {@link MAX_PROGRESS_LINES} lines. Every line fits in `options.width` columns.
  */
@@ -91,12 +91,13 @@ export function renderProgress(view: ProgressView, options: ProgressOptions): st
       `${c.jobsFailed > 0 ? s.red(String(c.jobsFailed)) : '0'} failed, ${c.jobsStopped} stopped`,
   );
   if (run.best === undefined) {
-    lines.push(`best     ${s.dim('none yet')}`);
+    lines.push(`best job ${s.dim(describeBest(run))}`);
   } else {
     const at = multi ? ` at ${resource} ${run.best.milestone}` : '';
-    lines.push(`best     ${s.bold(s.green(`${run.spec.objective.metricName} ${formatObjective(run.best.objective)}`))} (trial ${run.best.trialId}${at})`);
+    lines.push(`best job ${s.bold(s.green(`${run.spec.objective.metricName} ${formatObjective(run.best.objective)}`))} (trial ${run.best.trialId}${at})`);
   }
   if (run.statusReason !== undefined && run.statusReason !== '') lines.push(`reason   ${run.statusReason}`);
+  for (const warning of run.warnings ?? []) lines.push(`warning  ${s.yellow(warning)}`);
 
   const sorted = [...running].sort(
     (a, b) => (a.startedAt ?? a.createdAt).localeCompare(b.startedAt ?? b.createdAt) || a.jobName.localeCompare(b.jobName),

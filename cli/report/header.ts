@@ -5,7 +5,8 @@
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import type { BestResult } from '../../lambda/core/orchestrator/records';
 import { costOf, formatDuration, formatTime, formatUsd } from './format';
-import type { ReportData } from './model';
+import { bestJobNote } from '../render/leaderboard';
+import { rankedTrials, type ReportData } from './model';
 import { formatValue } from './scales';
 import { esc } from './svg';
 
@@ -33,8 +34,11 @@ function durationText(data: ReportData, generatedAt: Date): string {
 function bestCard(data: ReportData, best: BestResult | undefined): string {
   const metric = data.run.spec.objective.metricName;
   if (best === undefined) {
-    return `<div class="best-card empty"><h2>Best trial</h2><p class="muted">No training job has reported ${esc(metric)} yet.</p></div>`;
+    const ended = data.run.status === 'Completed' || data.run.status === 'Stopped' || data.run.status === 'Failed';
+    const text = ended ? `None: the run ended without any training job reporting ${metric}.` : `No training job has reported ${metric} yet.`;
+    return `<div class="best-card empty"><h2>Best trial</h2><p class="muted">${esc(text)}</p></div>`;
   }
+  const note = bestJobNote(data.run, rankedTrials(data));
   const tunable = new Set(data.run.spec.space.parameters.map((p) => p.name));
   const entries = Object.entries(best.hyperParameters).sort(
     ([a], [b]) => Number(tunable.has(b)) - Number(tunable.has(a)) || a.localeCompare(b),
@@ -46,9 +50,10 @@ function bestCard(data: ReportData, best: BestResult | undefined): string {
     '<div class="best-card">',
     '<h2>Best trial</h2>',
     `<div class="best-value"><span class="big">${esc(formatValue(best.objective))}</span> <span class="muted">${esc(metric)}</span></div>`,
-    `<p class="best-meta">trial ${esc(best.trialId)} at ${esc(data.run.spec.resourceHyperParameter)} ${esc(formatValue(best.milestone))} · <code>${esc(best.jobName)}</code></p>`,
+    `<p class="best-meta">trial ${esc(best.trialId)}${data.run.spec.scheduler.kind === 'FIFO' ? '' : ` at ${esc(data.run.spec.resourceHyperParameter)} ${esc(formatValue(best.milestone))}`}${best.jobName === '' ? '' : ` · <code>${esc(best.jobName)}</code>`}</p>`,
     `<table class="hp-table"><tbody>${rows}</tbody></table>`,
     tunable.size > 0 ? '<p class="figure-note">tunable hyperparameters in bold</p>' : '',
+    note === undefined ? '' : `<p class="note">${esc(`The leaderboard's first trial. Note: ${note}.`)}</p>`,
     '</div>',
   ].join('');
 }

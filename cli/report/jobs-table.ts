@@ -1,7 +1,7 @@
 /**
  * "Training jobs": one row per job, in the order the jobs were created. Headers sort the
- * table when script runs (each cell carries a `data-sort` key); without script it is still
- * complete and readable.
+ * table and long tables are paged when script runs (each cell carries a `data-sort` key);
+ * without script, and in print, it is complete.
  */
 import type { JobRecord } from '../../lambda/core/orchestrator/records';
 import { costOf, formatDuration, formatUsd, plural } from './format';
@@ -9,13 +9,9 @@ import { section } from './layout';
 import { objectiveOf, type ReportData } from './model';
 import { formatValue } from './scales';
 import { esc } from './svg';
+import { dataTable, type TableColumn } from './table';
 
-interface Column {
-  readonly title: string;
-  readonly numeric?: boolean;
-  /** Cell HTML (escaped) and sort key. */
-  readonly cell: (job: JobRecord) => { readonly html: string; readonly sort: string | number };
-}
+type Column = TableColumn<JobRecord>;
 
 function orderJobs(jobs: readonly JobRecord[]): JobRecord[] {
   return [...jobs].sort(
@@ -31,11 +27,15 @@ function columns(data: ReportData, pricePerHour: number | undefined, bestJob: st
       cell: (j) => ({ html: `<code>${esc(j.jobName)}</code>${j.jobName === bestJob ? ' <span class="badge badge-best">best</span>' : ''}`, sort: j.jobName }),
     },
     { title: 'trial', numeric: true, cell: (j) => ({ html: esc(j.trialId), sort: j.trialId }) },
-    {
-      title: `rung (${resource})`,
-      numeric: true,
-      cell: (j) => ({ html: `${esc(formatValue(j.fromMilestone))} → ${esc(formatValue(j.milestone))}`, sort: j.milestone * 1e6 + j.fromMilestone }),
-    },
+    ...(data.run.spec.scheduler.kind === 'FIFO'
+      ? []
+      : [
+          {
+            title: resource,
+            numeric: true,
+            cell: (j: JobRecord) => ({ html: `${esc(formatValue(j.fromMilestone))} → ${esc(formatValue(j.milestone))}`, sort: j.milestone * 1e6 + j.fromMilestone }),
+          },
+        ]),
     { title: 'status', cell: (j) => ({ html: `<span class="badge status-${esc(j.status)}">${esc(j.status)}</span>`, sort: j.status }) },
     {
       title: data.run.spec.objective.metricName,
@@ -69,25 +69,17 @@ function columns(data: ReportData, pricePerHour: number | undefined, bestJob: st
   return cols;
 }
 
-/** The training jobs section: a sortable table with one row per job. */
+/** The training jobs section: a sortable, paged table with one row per job. */
 export function jobsSection(data: ReportData, pricePerHour: number | undefined, bestJob: string | undefined): string {
   const lead = `${plural(data.jobs.length, 'training job')}; each trial runs one job per rung it reaches, resuming from its checkpoint. Click a column header to sort.`;
   if (data.jobs.length === 0) {
     return section('jobs', 'Training jobs', lead, '<div class="placeholder" data-chart-empty="jobs"><span>No training job has been started yet.</span></div>');
   }
-  const cols = columns(data, pricePerHour, bestJob);
-  const head = cols.map((c, k) => `<th scope="col" data-col="${k}"${c.numeric ? ' class="num"' : ''}>${esc(c.title)}</th>`).join('');
-  const rows = orderJobs(data.jobs).map((job) => {
-    const cells = cols.map((c) => {
-      const { html, sort } = c.cell(job);
-      return `<td${c.numeric ? ' class="num"' : ''} data-sort="${esc(sort)}">${html}</td>`;
-    });
-    return `<tr class="job-row" data-job="${esc(job.jobName)}">${cells.join('')}</tr>`;
+  const table = dataTable(columns(data, pricePerHour, bestJob), orderJobs(data.jobs), {
+    id: 'jobs',
+    rowClass: 'job-row',
+    rowAttributes: (job) => ` data-job="${esc(job.jobName)}"`,
+    noun: 'job',
   });
-  return section(
-    'jobs',
-    'Training jobs',
-    lead,
-    `<div class="table-wrap"><table class="jobs" data-table="jobs"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`,
-  );
+  return section('jobs', 'Training jobs', lead, table);
 }

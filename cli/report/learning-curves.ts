@@ -4,8 +4,9 @@
  * were promoted are drawn in colour, the best trial on top and thicker, the rest in grey.
  */
 import { figure, placeholder, section } from './layout';
-import { isGeometric, type LearningCurve, type ReportData } from './model';
-import { formatValue, linearScale, logScale, type Scale } from './scales';
+import { isGeometric, objectiveOnLog, type LearningCurve, type ReportData } from './model';
+import { LOG_NOTE } from './progress-charts';
+import { formatValue, linearScale, logScale, objectiveScale, type Scale } from './scales';
 import { chartFrame, esc, legend, linePath, point, scaleTicks, X_RANGE, Y_RANGE } from './svg';
 
 function curveClass(c: LearningCurve): string {
@@ -47,10 +48,11 @@ export function learningCurvesSection(data: ReportData, curves: readonly Learnin
   }
   const milestones = [...new Set(curves.flatMap((c) => c.points.map((p) => p.milestone)))].sort((a, b) => a - b);
   const x: Scale = isGeometric(milestones) ? logScale(milestones, X_RANGE, milestones) : linearScale(milestones, X_RANGE, 6);
-  const y: Scale = linearScale(
+  const log = objectiveOnLog(data);
+  const y: Scale = objectiveScale(
     curves.flatMap((c) => c.points.map((p) => p.objective)),
     Y_RANGE,
-    5,
+    log,
   );
   const marks: string[] = [];
   for (const c of [...curves].sort((a, b) => drawOrder(a) - drawOrder(b))) {
@@ -71,8 +73,9 @@ export function learningCurvesSection(data: ReportData, curves: readonly Learnin
     xTicks: scaleTicks(x),
     yTicks: scaleTicks(y),
     xLabel: `${resource} (rung milestone${x.kind === 'log' ? ', log scale' : ''})`,
-    yLabel: metric,
+    yLabel: y.kind === 'log' ? `${metric} (log scale)` : metric,
     xScale: x.kind,
+    yScale: y.kind,
     body: marks.join(''),
   });
   const keys = legend([
@@ -80,5 +83,5 @@ export function learningCurvesSection(data: ReportData, curves: readonly Learnin
     { label: 'promoted at least once', className: 'sw-promoted' },
     { label: 'not promoted', className: 'sw-stopped' },
   ]);
-  return section('learning-curves', 'Learning curves', lead, `<div class="split">${figure(`${curves.length} trials with results`, svg)}${rungTable(data, curves, milestones)}</div>${keys}`);
+  return section('learning-curves', 'Learning curves', `${lead}${log ? LOG_NOTE : ''}`, `<div class="split">${figure(`${curves.length} trials with results`, svg)}${rungTable(data, curves, milestones)}</div>${keys}`);
 }

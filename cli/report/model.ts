@@ -5,6 +5,8 @@
 import { isTerminalJobStatus, type BestResult, type JobRecord, type RunRecord, type TrialRecord } from '../../lambda/core/orchestrator/records';
 import type { ObjectiveType, ParameterSpec, ParameterValue } from '../../lambda/core/ports';
 import { parseValue } from '../../lambda/core/space';
+import { rankTrials, type RankedTrial } from '../render/leaderboard';
+import { spansDecade } from './scales';
 
 /** The records a report is made of. */
 export interface ReportData {
@@ -119,11 +121,28 @@ export function isGeometric(milestones: readonly number[]): boolean {
   return sorted.every((m, k) => k === 0 || m / sorted[k - 1] >= 1.5);
 }
 
+/** The run's trials in leaderboard order (the same as `hpo results`: highest rung reached, then objective). */
+export function rankedTrials(data: ReportData): RankedTrial[] {
+  return rankTrials(data.run, data.trials, data.jobs);
+}
+
 /**
- * The run's best result: the recorded one, else the best job objective (a run whose record
- * has not caught up yet).
+ * The run's best trial: the leaderboard's first (see {@link rankedTrials}), with its job at
+ * the rung that ranks it. Without any trial result yet (trial records lag behind their
+ * jobs), the best job.
  */
 export function bestResult(data: ReportData): BestResult | undefined {
+  const leader = rankedTrials(data)[0];
+  if (leader !== undefined && leader.objective !== null && leader.milestone !== null) {
+    const job = data.jobs.find((j) => j.trialId === leader.trial.trialId && j.milestone === leader.milestone);
+    return {
+      trialId: leader.trial.trialId,
+      jobName: job?.jobName ?? '',
+      milestone: leader.milestone,
+      objective: leader.objective,
+      hyperParameters: job?.hyperParameters ?? leader.trial.hyperParameters,
+    };
+  }
   if (data.run.best !== undefined) return data.run.best;
   const type = data.run.spec.objective.type;
   let best: JobRecord | undefined;
@@ -138,6 +157,18 @@ export function bestResult(data: ReportData): BestResult | undefined {
   return { trialId: best.trialId, jobName: best.jobName, milestone: best.milestone, objective, hyperParameters: best.hyperParameters };
 }
 
+/** Every objective the run recorded: its jobs' and its trials' results. */
+function allObjectives(data: ReportData): number[] {
+  const values = data.jobs.map(objectiveOf).filter((v): v is number => v !== null);
+  for (const trial of data.trials) for (const r of trialResults(trial)) values.push(r.objective);
+  return values;
+}
+
+/** Whether the report's objective axes are logarithmic: the run's objectives are positive and span more than a decade. */
+export function objectiveOnLog(data: ReportData): boolean {
+  return spansDecade(allObjectives(data));
+}
+
 /** One trial in a hyperparameter scatter. */
 export interface ParameterPoint {
   readonly trial: TrialRecord;
@@ -147,7 +178,8 @@ export interface ParameterPoint {
   readonly milestone: number;
 }
 
-function valueOf(param: ParameterSpec, trial: TrialRecord): ParameterValue | undefined {
+/** A trial's value of a tunable hyperparameter (typed), or undefined when it cannot be read. */
+export function valueOf(param: ParameterSpec, trial: TrialRecord): ParameterValue | undefined {
   const typed = trial.config[param.name];
   if (param.kind === 'categorical' ? typeof typed === 'string' : typeof typed === 'number' && Number.isFinite(typed)) return typed;
   const text = trial.hyperParameters[param.name];
@@ -159,7 +191,7 @@ function valueOf(param: ParameterSpec, trial: TrialRecord): ParameterValue | und
   }
 }
 
-/** For one tunable hyperparameter: each trial with a result, its value and latest objective. */
+/** For one tunable hyperparameter: each trial with a result, its value and its objective at the highest rung with a result. */
 export function parameterPoints(data: ReportData, param: ParameterSpec): ParameterPoint[] {
   const points: ParameterPoint[] = [];
   for (const trial of [...data.trials].sort((a, b) => a.trialId - b.trialId)) {

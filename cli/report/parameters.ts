@@ -7,8 +7,9 @@
 import type { ParameterSpec } from '../../lambda/core/ports';
 import { resolveScaling } from '../../lambda/core/space';
 import { figure, placeholder, section } from './layout';
-import { parameterPoints, type ParameterPoint, type ReportData } from './model';
-import { bandScale, boundedScale, canLog, formatValue, linearScale, logScale, type Scale } from './scales';
+import { objectiveOnLog, parameterPoints, type ParameterPoint, type ReportData } from './model';
+import { LOG_NOTE } from './progress-charts';
+import { bandScale, boundedScale, canLog, formatValue, logScale, objectiveScale, type Scale } from './scales';
 import { attrs, bandTicks, chartFrame, esc, legend, point, scaleTicks, X_RANGE, Y_RANGE, type Tick } from './svg';
 
 /** Rung colours, lightest (lowest rung) to darkest; more rungs reuse the darkest. */
@@ -30,15 +31,15 @@ function rungClass(milestone: number, milestones: readonly number[]): string {
   return `rung-${Math.max(0, RUNG_CLASSES - 1 - (top - k))}`;
 }
 
-function parameterChart(data: ReportData, param: ParameterSpec, points: readonly ParameterPoint[], milestones: readonly number[], bestTrial: number | undefined): string {
+function parameterChart(data: ReportData, param: ParameterSpec, points: readonly ParameterPoint[], milestones: readonly number[], bestTrial: number | undefined, log: boolean): string {
   const id = `hp-${param.name}`;
   if (points.length === 0) return figure(param.name, placeholder(id, 'No trial has a result yet: nothing to plot.'));
   const metric = data.run.spec.objective.metricName;
   const resource = data.run.spec.resourceHyperParameter;
-  const y: Scale = linearScale(
+  const y: Scale = objectiveScale(
     points.map((p) => p.objective),
     Y_RANGE,
-    5,
+    log,
   );
   let xOf: (p: ParameterPoint) => number;
   let xTicks: Tick[];
@@ -74,9 +75,10 @@ function parameterChart(data: ReportData, param: ParameterSpec, points: readonly
     xTicks,
     yTicks: scaleTicks(y),
     xLabel: `${param.name}${scaleNote}`,
-    yLabel: metric,
+    yLabel: y.kind === 'log' ? `${metric} (log scale)` : metric,
     xGrid: kind !== 'band',
     xScale: kind,
+    yScale: y.kind,
     background,
     body: marks.join(''),
   });
@@ -95,7 +97,8 @@ export function parametersSection(data: ReportData, bestTrial: number | undefine
     return section('hyperparameters', 'Hyperparameters', lead, placeholder('hyperparameters', `No trial has a result yet: nothing to plot for ${params.map((p) => p.name).join(', ')}.`));
   }
   const milestones = [...new Set(all.flat().map((p) => p.milestone))].sort((a, b) => a - b);
-  const charts = params.map((p, k) => parameterChart(data, p, all[k], milestones, bestTrial));
+  const log = objectiveOnLog(data);
+  const charts = params.map((p, k) => parameterChart(data, p, all[k], milestones, bestTrial, log));
   const keys = legend(milestones.map((m) => ({ label: `reached ${resource} ${formatValue(m)}`, className: `sw-${rungClass(m, milestones)}` })));
-  return section('hyperparameters', 'Hyperparameters', lead, `<div class="chart-grid">${charts.join('')}</div>${milestones.length > 0 ? keys : ''}`);
+  return section('hyperparameters', 'Hyperparameters', `${lead}${log ? LOG_NOTE : ''}`, `<div class="chart-grid">${charts.join('')}</div>${milestones.length > 0 ? keys : ''}`);
 }

@@ -6,8 +6,11 @@
  */
 import { formatDuration, timeUnit } from './format';
 import { figure, placeholder, section } from './layout';
-import type { ProgressPoint, ReportData } from './model';
-import { formatValue, linearScale, type Scale } from './scales';
+import { objectiveOnLog, type ProgressPoint, type ReportData } from './model';
+import { formatValue, linearScale, objectiveScale, type Scale } from './scales';
+
+/** Said in every section whose objective axis is logarithmic. */
+export const LOG_NOTE = ' The objective spans more than a decade, so its axis is logarithmic.';
 import { attrs, chartFrame, esc, legend, point, scaleTicks, stepPath, X_RANGE, Y_RANGE } from './svg';
 
 interface Axis {
@@ -18,15 +21,15 @@ interface Axis {
   readonly describe: (p: ProgressPoint) => string;
 }
 
-function progressChart(points: readonly ProgressPoint[], axis: Axis, metric: string): string {
+function progressChart(points: readonly ProgressPoint[], axis: Axis, metric: string, log: boolean): string {
   const scored = points.filter((p) => p.objective !== null);
   if (scored.length === 0) return figure(axis.caption, placeholder(axis.id, 'No training job has reported an objective yet: nothing to plot.'));
   const xs = points.map(axis.x);
   const x: Scale = linearScale([0, ...xs], X_RANGE, 6);
-  const y: Scale = linearScale(
+  const y: Scale = objectiveScale(
     scored.map((p) => p.objective as number),
     Y_RANGE,
-    5,
+    log,
   );
   const bestPoints = points.filter((p) => p.improved).map((p) => [x.map(axis.x(p)), y.map(p.best as number)] as const);
   const marks: string[] = [stepPath(bestPoints, x.map(Math.max(...xs)), 'best-line')];
@@ -46,8 +49,9 @@ function progressChart(points: readonly ProgressPoint[], axis: Axis, metric: str
     xTicks: scaleTicks(x),
     yTicks: scaleTicks(y),
     xLabel: axis.label,
-    yLabel: metric,
+    yLabel: y.kind === 'log' ? `${metric} (log scale)` : metric,
     xScale: x.kind,
+    yScale: y.kind,
     body: marks.join(''),
   });
   return figure(axis.caption, svg);
@@ -73,6 +77,7 @@ export function progressSection(data: ReportData, points: readonly ProgressPoint
     describe: (p) => `${formatValue(p.cumulativeResource)} ${resource} trained so far`,
   };
   const direction = data.run.spec.objective.type === 'Maximize' ? 'higher is better' : 'lower is better';
+  const log = objectiveOnLog(data);
   const keys = legend([
     { label: 'best so far', className: 'sw-best' },
     { label: 'job that improved the best', className: 'sw-improved' },
@@ -82,7 +87,7 @@ export function progressSection(data: ReportData, points: readonly ProgressPoint
   return section(
     'progress',
     'Best objective so far',
-    `${data.run.spec.objective.type} ${metric} (${direction}), as jobs finished. Promoted trials resume from their checkpoints, so a job trains only the resource between its rungs.`,
-    `<div class="chart-grid">${progressChart(points, time, metric)}${progressChart(points, used, metric)}</div>${points.some((p) => p.objective !== null) ? keys : ''}`,
+    `${data.run.spec.objective.type} ${metric} (${direction}), as jobs finished. Promoted trials resume from their checkpoints, so a job trains only the resource between its rungs.${log ? LOG_NOTE : ''}`,
+    `<div class="chart-grid">${progressChart(points, time, metric, log)}${progressChart(points, used, metric, log)}</div>${points.some((p) => p.objective !== null) ? keys : ''}`,
   );
 }

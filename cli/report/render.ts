@@ -6,15 +6,21 @@
  * Content-Security-Policy forbids it), and every piece of user data (hyperparameter values,
  * failure reasons, names) is escaped.
  *
- * Sections: header (status, settings, counters, cost, best trial); best objective so far
- * against time and against resource; learning curves; one scatter per hyperparameter; the
- * training jobs.
+ * Sections: header (status, settings, counters, cost, best trial); the leaderboard (every
+ * trial, ranked as `hpo results` ranks them); best objective so far against time and against
+ * resource; learning curves; one scatter per hyperparameter; parallel coordinates;
+ * hyperparameter importance (permutation importance of a random forest, computed here); the
+ * training jobs. Objective axes are logarithmic when the objective spans more than a decade.
+ * The two tables are complete in the markup (and in print); script sorts and pages them.
  */
 import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
 import { headerSection } from './header';
+import { importanceSection } from './importance';
 import { jobsSection } from './jobs-table';
+import { leaderboardSection } from './leaderboard-table';
 import { learningCurvesSection } from './learning-curves';
 import { bestResult, learningCurves, progress, type ReportData } from './model';
+import { parallelSection } from './parallel';
 import { parametersSection } from './parameters';
 import { progressSection } from './progress-charts';
 import { REPORT_CSP, REPORT_CSS, REPORT_SCRIPT } from './style';
@@ -34,9 +40,10 @@ export interface RenderOptions {
  * Renders a run's report as one self-contained HTML document.
  *
  * Pure: the same records and options give the same text. Charts carry
- * `data-chart="best-vs-time" | "best-vs-resource" | "learning-curves" | "hp-<name>"`, their
- * marks the classes `point` and `line`; a chart with nothing to plot is replaced by a
- * placeholder carrying `data-chart-empty`.
+ * `data-chart="best-vs-time" | "best-vs-resource" | "learning-curves" | "hp-<name>" |
+ * "parallel-coordinates" | "importance"`, their marks the classes `point`, `line` and `bar`; a
+ * chart with nothing to plot is replaced by a placeholder carrying `data-chart-empty`. Tables
+ * carry `data-table="leaderboard" | "jobs"`.
  *
  * @param data - the run, its trials and its training jobs (from a `RunStore`)
  * @param options - generation time, optional price per hour and title
@@ -54,9 +61,12 @@ export function renderReport(
   const title = options.title ?? data.run.runId;
   const body = [
     headerSection(report, best, options),
+    leaderboardSection(report),
     progressSection(report, progress(report)),
     learningCurvesSection(report, learningCurves(report, best)),
     parametersSection(report, best?.trialId),
+    parallelSection(report),
+    importanceSection(report),
     jobsSection(report, options.pricePerHour, best?.jobName),
   ].join('\n');
   return [

@@ -183,3 +183,22 @@ export function bandScale(categories: readonly string[], range: readonly [number
     map: (c) => range[0] + bandwidth * (Math.max(0, categories.indexOf(c)) + 0.5),
   };
 }
+
+/**
+ * The scale of an objective axis: logarithmic when `log` (see {@link spansDecade}), else
+ * linear. The report decides once for the whole run, so every objective axis agrees.
+ */
+export function objectiveScale(values: readonly number[], range: readonly [number, number], log: boolean, count = 5): Scale {
+  const finite = values.filter(Number.isFinite);
+  return log && canLog(finite) ? logScale(finite, range) : linearScale(finite, range, count);
+}
+
+/**
+ * Whether positive values span more than a decade (max / min > 10): then the report's
+ * objective axes are logarithmic, or a loss that falls from 2.3 to 0.01 would squash every
+ * good result onto the axis.
+ */
+export function spansDecade(values: readonly number[]): boolean {
+  const finite = values.filter(Number.isFinite);
+  return canLog(finite) && Math.max(...finite) / Math.min(...finite) > 10;
+}

@@ -78,37 +78,86 @@ svg .point.best{stroke:var(--best);stroke-width:2.6}
 .sw-failed{background:var(--bad);border-radius:2px;transform:rotate(45deg);width:9px;height:9px}
 .sw-rung-0{background:#c6d7f7}.sw-rung-1{background:#93b3ef}.sw-rung-2{background:#5e8de4}.sw-rung-3{background:#2f66d0}.sw-rung-4{background:#173f94}
 .placeholder{display:flex;align-items:center;justify-content:center;min-height:150px;border:1px dashed #cdd5de;border-radius:9px;color:var(--muted);background:#fafbfc;text-align:center;padding:16px}
-.table-wrap{overflow:auto;max-height:680px;border:1px solid var(--border);border-radius:9px}
-table.jobs{width:100%;border-collapse:collapse;font-size:13px}
-table.jobs th{position:sticky;top:0;background:#f8f9fb;text-align:left;font-weight:650;color:#44505e;border-bottom:1px solid var(--border);padding:8px 10px;white-space:nowrap;cursor:pointer;user-select:none}
-table.jobs th[aria-sort=ascending]::after{content:" ▲";font-size:9px}
-table.jobs th[aria-sort=descending]::after{content:" ▼";font-size:9px}
-table.jobs td{padding:7px 10px;border-bottom:1px solid var(--border);vertical-align:top}
-table.jobs tbody tr:last-child td{border-bottom:0}
-table.jobs tbody tr:hover{background:#f7f9fc}
-table.jobs td:first-child{white-space:nowrap}
-table.jobs .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.table-wrap{overflow-x:auto;border:1px solid var(--border);border-radius:9px}
+table.data{width:100%;border-collapse:collapse;font-size:13px}
+table.data th{background:#f8f9fb;text-align:left;font-weight:650;color:#44505e;border-bottom:1px solid var(--border);padding:8px 10px;white-space:nowrap;cursor:pointer;user-select:none}
+table.data th[aria-sort=ascending]::after{content:" ▲";font-size:9px}
+table.data th[aria-sort=descending]::after{content:" ▼";font-size:9px}
+table.data td{padding:7px 10px;border-bottom:1px solid var(--border);vertical-align:top}
+table.data tbody tr:last-child td{border-bottom:0}
+table.data tbody tr:hover{background:#f7f9fc}
+table.data td:first-child{white-space:nowrap}
+table.data .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.pager{display:flex;align-items:center;gap:10px;margin-top:10px;font-size:13px;color:var(--muted)}
+.pager[hidden]{display:none}
+.pager button{font:inherit;color:var(--text);background:#f8f9fb;border:1px solid var(--border);border-radius:7px;padding:3px 10px;cursor:pointer}
+.pager button:disabled{color:#aab3bd;cursor:default}
+.trial-completed{background:#e3f5e8;color:#2b8a3e}.trial-running,.trial-paused{background:#e4edfd;color:#1d4ed8}
+.trial-failed{background:#fde7ef;color:#c2255c}.trial-stopped,.trial-no-result{background:#fff1db;color:#b35900}.trial-not-promoted{background:#eef1f4;color:#5b6775}
 .failure{color:var(--bad);word-break:break-word}
+.note{color:var(--muted);font-size:12.5px;margin:10px 0 0;max-width:880px}
+svg .pc-axis{stroke:#97a3b0;stroke-width:1}
+svg .pc-line{fill:none;stroke-width:1.3;stroke-opacity:.75}
+svg .pc-line:hover{stroke-width:3;stroke-opacity:1}
+svg .pc-q0{stroke:#c3cad2}svg .pc-q1{stroke:#93b3ef}svg .pc-q2{stroke:#5e8de4}svg .pc-q3{stroke:#2f66d0}svg .pc-best{stroke:var(--best);stroke-width:3;stroke-opacity:1}
+.sw-pc-q0{background:#c3cad2}.sw-pc-q1{background:#93b3ef}.sw-pc-q2{background:#5e8de4}.sw-pc-q3{background:#2f66d0}
+svg .bar{fill:var(--accent)}svg .bar.top{fill:var(--best)}
+.importance svg.chart{max-width:680px}
+svg.pc .tick-label{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+svg .bar-label{fill:var(--text);font-size:12px}svg .bar-value{fill:var(--muted);font-size:11.5px;font-variant-numeric:tabular-nums}
 footer{color:var(--muted);font-size:12px;margin-top:28px;text-align:center}
-@media print{body{background:#fff}.card{box-shadow:none;break-inside:avoid}.table-wrap{max-height:none}}
+@media print{body{background:#fff}.card{box-shadow:none}.chart-figure,.summary .card{break-inside:avoid}.pager{display:none!important}table.data tbody tr[hidden]{display:table-row!important}table.data th{cursor:auto}.table-wrap{overflow:visible}}
 `;
 
-/** Sorts the jobs table by the clicked column (numbers numerically, text alphabetically, blanks last). */
+/**
+ * The tables' behaviour: a click on a header sorts by that column (numbers numerically, text
+ * alphabetically, blanks last; again to reverse); a table with `data-page-size` shows one
+ * page of rows at a time, with its pager ("previous", "next", "show all"). Without script
+ * every row shows, and printing always shows every row (the stylesheet's print rules).
+ */
 export const REPORT_SCRIPT = `
-document.querySelectorAll('table[data-table] th').forEach(function (th) {
-  th.addEventListener('click', function () {
-    var table = th.closest('table'), body = table.tBodies[0], col = Number(th.dataset.col);
-    var asc = th.getAttribute('aria-sort') !== 'ascending';
-    table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('aria-sort'); });
-    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (r1, r2) {
-      var a = r1.cells[col].dataset.sort, b = r2.cells[col].dataset.sort, x = parseFloat(a), y = parseFloat(b);
-      if (a === '' || b === '') return (a === '' ? 1 : 0) - (b === '' ? 1 : 0); // blanks last
-      var d = !isNaN(x) && !isNaN(y) ? x - y : a.localeCompare(b);
-      return asc ? d : -d;
+function paginate(table) {
+  var size = Number(table.dataset.pageSize || 0), rows = table.tBodies[0].rows, n = rows.length;
+  var pager = document.querySelector('[data-pager="' + table.dataset.table + '"]');
+  if (!size || !pager) return;
+  var all = table.dataset.all === '1', pages = Math.max(1, Math.ceil(n / size));
+  var page = Math.min(Math.max(0, Number(table.dataset.page || 0)), pages - 1);
+  table.dataset.page = String(page);
+  for (var i = 0; i < n; i++) rows[i].hidden = !all && (i < page * size || i >= (page + 1) * size);
+  var first = all ? 1 : page * size + 1, last = all ? n : Math.min(n, (page + 1) * size);
+  pager.querySelector('.pager-status').textContent = pager.dataset.noun + 's ' + first + '\u2013' + last + ' of ' + n;
+  pager.querySelector('[data-go="prev"]').disabled = all || page === 0;
+  pager.querySelector('[data-go="next"]').disabled = all || page === pages - 1;
+  pager.querySelector('[data-go="all"]').textContent = all ? 'show ' + size + ' per page' : 'show all ' + n;
+  pager.hidden = false;
+}
+document.querySelectorAll('table[data-table]').forEach(function (table) {
+  paginate(table);
+  var pager = document.querySelector('[data-pager="' + table.dataset.table + '"]');
+  if (pager) pager.addEventListener('click', function (e) {
+    var go = e.target.closest('button') && e.target.closest('button').dataset.go;
+    if (go === 'prev') table.dataset.page = String(Number(table.dataset.page) - 1);
+    if (go === 'next') table.dataset.page = String(Number(table.dataset.page) + 1);
+    if (go === 'all') table.dataset.all = table.dataset.all === '1' ? '0' : '1';
+    paginate(table);
+  });
+  table.querySelectorAll('th').forEach(function (th) {
+    th.addEventListener('click', function () {
+      var body = table.tBodies[0], col = Number(th.dataset.col);
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
+      table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (r1, r2) {
+        var a = r1.cells[col].dataset.sort, b = r2.cells[col].dataset.sort, x = parseFloat(a), y = parseFloat(b);
+        if (a === '' || b === '') return (a === '' ? 1 : 0) - (b === '' ? 1 : 0); // blanks last
+        var d = !isNaN(x) && !isNaN(y) ? x - y : a.localeCompare(b);
+        return asc ? d : -d;
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+      table.dataset.page = '0';
+      paginate(table);
     });
-    rows.forEach(function (r) { body.appendChild(r); });
   });
 });
 `;

@@ -62,6 +62,8 @@ export interface FrameOptions {
   readonly body: string;
   /** The x axis's kind, as `data-x-scale` (`linear`, `log`, `band`). */
   readonly xScale?: string;
+  /** The y axis's kind, as `data-y-scale` (`linear`, `log`). */
+  readonly yScale?: string;
   /** Extra markup under the marks (bands). */
   readonly background?: string;
 }
@@ -83,7 +85,7 @@ export function chartFrame(o: FrameOptions): string {
     (t) => `<text class="tick-label"${attrs({ x: left - 8, y: t.at + 4, 'text-anchor': 'end' })}>${esc(t.label)}</text>`,
   );
   return [
-    `<svg class="chart"${attrs({ 'data-chart': o.id, 'data-x-scale': o.xScale, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': o.title, preserveAspectRatio: 'xMidYMid meet' })}>`,
+    `<svg class="chart"${attrs({ 'data-chart': o.id, 'data-x-scale': o.xScale, 'data-y-scale': o.yScale, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': o.title, preserveAspectRatio: 'xMidYMid meet' })}>`,
     `<title>${esc(o.title)}</title>`,
     `<rect class="plot-bg"${attrs({ x: left, y: top, width: plotRight - left, height: plotBottom - top })}/>`,
     o.background ?? '',

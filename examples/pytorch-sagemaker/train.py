@@ -19,29 +19,42 @@ What the tuner relies on (SageMaker's script-mode contract):
 * SageMaker stops a job with SIGTERM: the script finishes the batch it is on and exits 143,
   leaving the checkpoint of the last finished epoch.
 
-Data: Fashion-MNIST or MNIST in torchvision's folder layout, from the ``training`` (or
-``train``) channel; if torchvision or the data is missing, a synthetic but learnable data set
-generated with a fixed seed (the output says so). No download is ever attempted: training
-containers often have no internet access.
+Data: Fashion-MNIST (or MNIST) as distributed: the four IDX files
+``{train,t10k}-{images-idx3,labels-idx1}-ubyte``, gzipped (``.gz``) or not, in the ``training``
+(or ``train``) channel, directly or in torchvision's ``FashionMNIST/raw`` (``MNIST/raw``)
+layout; Debian's ``dataset-fashion-mnist`` package installs them in
+``/usr/share/datasets/fashion-mnist``. ``--train-size``/``--eval-size`` use the first n images
+of each file. Without the files, a synthetic but learnable data set generated with a fixed
+seed (the output says so). No download is ever attempted: training containers often have no
+internet access. Neither torchvision nor NumPy is needed.
+
+Checkpoints load with ``torch.load(weights_only=True)`` where the installed PyTorch has it
+(1.13 and later; 2.6 makes it the default): they hold only tensors, integers and strings
+(every float, e.g. the learning rate, is inside a JSON string), because PyTorch 1.13's
+weights-only unpickler refuses Python floats.
 
 The model is a small CNN trained with AdamW (the Hugging Face Trainer's default optimizer, as
 in the article). CUDA is used when available.
 """
 
 import argparse
+import gzip
+import inspect
 import json
 import math
 import os
 import signal
+import struct
 import sys
 import time
+import zlib
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
 CHECKPOINT_FILE = "checkpoint.pt"
-CHECKPOINT_FORMAT = "hpo-pytorch-sagemaker-cnn/1"
+CHECKPOINT_FORMAT = "hpo-pytorch-sagemaker-cnn/2"
 # Seed of the synthetic data set: fixed, so every trial sees the same data whatever --seed is.
 DATA_SEED = 20221101
 
@@ -83,9 +96,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--data-dir",
         default=os.environ.get("SM_CHANNEL_TRAINING", os.environ.get("SM_CHANNEL_TRAIN")),
-        help="a torchvision FashionMNIST/MNIST root folder (default: the training channel)",
+        help="a folder with the Fashion-MNIST/MNIST IDX files, .gz or not (default: the training channel)",
     )
-    parser.add_argument("--num-workers", type=int, default=None, help="DataLoader worker processes (default: 2 on a GPU, else 0)")
+    parser.add_argument("--train-size", "--train_size", dest="train_size", type=int, default=0, help="use the first n training images (default 0: all)")
+    parser.add_argument("--eval-size", "--eval_size", dest="eval_size", type=int, default=0, help="use the first n evaluation images (default 0: all)")
+    parser.add_argument("--num-workers", type=int, default=0, help="DataLoader worker processes (default 0: the data is in memory)")
     # Like the article: ignore hyperparameters this script does not know (e.g. ones the
     # SageMaker SDK adds), but say so.
     args, unknown = parser.parse_known_args(argv)
@@ -97,6 +112,9 @@ def parse_args(argv=None):
         raise UsageError(f"invalid --epochs {args.epochs}: expected an integer >= 1")
     if args.batch_size < 1:
         raise UsageError(f"invalid --batch-size {args.batch_size}: expected an integer >= 1")
+    for name in ("train_size", "eval_size"):
+        if getattr(args, name) < 0:
+            raise UsageError(f"invalid --{name.replace('_', '-')} {getattr(args, name)}: expected 0 (all) or a positive integer")
     return args
 
 
@@ -105,29 +123,82 @@ def parse_args(argv=None):
 # ----------------------------------------------------------------------------------------
 
 
-def load_torchvision(data_dir):
-    """FashionMNIST or MNIST from data_dir (torchvision's layout, e.g. <dir>/FashionMNIST/raw), or None."""
-    if not data_dir or not os.path.isdir(data_dir):
-        return None
-    try:
-        from torchvision import datasets, transforms
-    except ImportError:
-        print("torchvision is not installed: cannot read the training channel", flush=True)
-        return None
-    to_tensor = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.5,), (0.5,))])
-    for name in ("FashionMNIST", "MNIST"):
-        cls = getattr(datasets, name)
-        try:
-            train = cls(data_dir, train=True, download=False, transform=to_tensor)
-            test = cls(data_dir, train=False, download=False, transform=to_tensor)
-        except RuntimeError:  # torchvision raises RuntimeError when the files are not there
-            continue
-        return train, test, f"{name} from {data_dir} ({len(train)} training, {len(test)} evaluation images)"
-    print(f"no FashionMNIST or MNIST data found in {data_dir}", flush=True)
+IDX_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "eval_images": "t10k-images-idx3-ubyte",
+    "eval_labels": "t10k-labels-idx1-ubyte",
+}
+
+
+def find_idx_files(data_dir):
+    """The folder holding the four IDX files (gzipped or not), and each file's path; or None.
+
+    Looks in data_dir itself, then in torchvision's layouts FashionMNIST/raw and MNIST/raw.
+    """
+    for folder in (data_dir, os.path.join(data_dir, "FashionMNIST", "raw"), os.path.join(data_dir, "MNIST", "raw")):
+        paths = {}
+        for key, name in IDX_FILES.items():
+            for candidate in (os.path.join(folder, name), os.path.join(folder, name + ".gz")):
+                if os.path.isfile(candidate):
+                    paths[key] = candidate
+                    break
+        if len(paths) == len(IDX_FILES):
+            return folder, paths
     return None
 
 
-def synthetic_data(train_size=6000, eval_size=1000, classes=10, side=28):
+def read_idx(path, limit):
+    """The first `limit` items (0: all) of an IDX file: a uint8 tensor ((n,) labels or (n, rows, cols) images) and its bytes."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        zero, dtype, dims = struct.unpack(">HBB", f.read(4))
+        if zero != 0 or dtype != 0x08 or dims not in (1, 3):
+            raise UsageError(f"{path} is not an IDX file of unsigned bytes with 1 or 3 dimensions (magic {zero:#x} {dtype:#x} {dims})")
+        shape = list(struct.unpack(">" + "I" * dims, f.read(4 * dims)))
+        if limit:
+            shape[0] = min(shape[0], limit)
+        size = 1
+        for d in shape:
+            size *= d
+        data = f.read(size)
+    if len(data) != size:
+        raise UsageError(f"{path} is truncated: {len(data)} of {size} bytes")
+    return torch.frombuffer(bytearray(data), dtype=torch.uint8).reshape(shape), data
+
+
+def load_idx_data(data_dir, train_size, eval_size):
+    """Fashion-MNIST or MNIST from the IDX files in data_dir (see find_idx_files), or None."""
+    if not data_dir or not os.path.isdir(data_dir):
+        return None
+    found = find_idx_files(data_dir)
+    if found is None:
+        print(f"no Fashion-MNIST/MNIST IDX files ({', '.join(IDX_FILES.values())}, .gz or not) in {data_dir}", flush=True)
+        return None
+    folder, paths = found
+
+    # The channel's folder differs from job to job (and SageMaker's is always the same), so
+    # the data is identified by its content: a checkpoint refuses other data, not another path.
+    checksum = 0
+
+    def dataset(images_key, labels_key, limit):
+        nonlocal checksum
+        images, image_bytes = read_idx(paths[images_key], limit)
+        labels, label_bytes = read_idx(paths[labels_key], limit)
+        checksum = zlib.crc32(label_bytes, zlib.crc32(image_bytes, checksum))
+        if images.shape[0] != labels.shape[0]:
+            raise UsageError(f"{paths[images_key]} has {images.shape[0]} images but {paths[labels_key]} {labels.shape[0]} labels")
+        return torch.utils.data.TensorDataset(images.float().div(255).sub(0.5).div(0.5).unsqueeze(1), labels.long())
+
+    train = dataset("train_images", "train_labels", train_size)
+    test = dataset("eval_images", "eval_labels", eval_size)
+    real = os.path.realpath(folder).lower()
+    name = "Fashion-MNIST" if "fashion" in real else "MNIST" if "mnist" in real else "MNIST-format images"
+    print(f"data files: {folder}", flush=True)
+    return train, test, f"{name} ({len(train)} training, {len(test)} evaluation images, crc32 {checksum:08x})"
+
+
+def synthetic_data(train_size=0, eval_size=0, classes=10, side=28):
     """A learnable stand-in for MNIST, the same on every machine.
 
     Each class has a fixed random "prototype" image of smooth blobs, 60% of it shared by all
@@ -153,8 +224,9 @@ def synthetic_data(train_size=6000, eval_size=1000, classes=10, side=28):
         noise = 2.5 * torch.randn(n, 1, side, side, generator=g)
         return torch.utils.data.TensorDataset(contrast * images + noise, labels)
 
+    train_size, eval_size = train_size or 6000, eval_size or 1000
     train, test = make(train_size), make(eval_size)
-    return train, test, f"SYNTHETIC data (fixed seed {DATA_SEED}; {train_size} training, {eval_size} evaluation images): torchvision or the training channel's data is missing"
+    return train, test, f"SYNTHETIC data (fixed seed {DATA_SEED}; {train_size} training, {eval_size} evaluation images): the training channel has no Fashion-MNIST/MNIST files"
 
 
 # ----------------------------------------------------------------------------------------
@@ -189,41 +261,58 @@ def configuration(args):
     return {"lr": args.lr, "batch_size": args.batch_size, "seed": args.seed}
 
 
-def save_checkpoint(checkpoint_dir, state):
-    """Atomic: write a temporary file, then rename, so the next job never sees half a checkpoint."""
+def save_checkpoint(checkpoint_dir, epoch, args, data_description, model, optimizer):
+    """Atomic: write a temporary file, then rename, so the next job never sees half a checkpoint.
+
+    Only tensors, integers and strings go in (floats travel as JSON text), so that every
+    PyTorch from 1.12 on loads it, with weights_only=True where that exists: 1.13's
+    weights-only unpickler refuses Python floats.
+    """
     os.makedirs(checkpoint_dir, exist_ok=True)
     path = os.path.join(checkpoint_dir, CHECKPOINT_FILE)
     tmp = f"{path}.{os.getpid()}.tmp"
+    optimizer_state = optimizer.state_dict()
+    state = {
+        "meta": json.dumps({"format": CHECKPOINT_FORMAT, "epoch": epoch, "hyperparameters": configuration(args), "data": data_description}),
+        "model": model.state_dict(),
+        "optimizer_state": optimizer_state["state"],
+        "optimizer_groups": json.dumps(optimizer_state["param_groups"]),
+    }
     torch.save(state, tmp)
     os.replace(tmp, path)
 
 
 def torch_load(path, device):
-    try:
-        # weights_only: load tensors and plain containers only, never arbitrary pickled code.
+    if "weights_only" in inspect.signature(torch.load).parameters:
+        # Tensors and plain containers only, never arbitrary pickled code (PyTorch >= 1.13).
         return torch.load(path, map_location=device, weights_only=True)
-    except TypeError:  # torch < 1.13 has no weights_only
-        return torch.load(path, map_location=device)
+    return torch.load(path, map_location=device)
 
 
 def load_checkpoint(checkpoint_dir, args, data_description, device):
+    """The checkpoint's epoch, model state and optimizer state, or None when there is none."""
     path = os.path.join(checkpoint_dir, CHECKPOINT_FILE)
     if not os.path.exists(path):
         return None
     state = torch_load(path, device)
-    if state.get("format") != CHECKPOINT_FORMAT:
-        raise UsageError(f"{path} has format {state.get('format')!r}, expected {CHECKPOINT_FORMAT!r}: delete it to start over")
-    saved = state["hyperparameters"]
+    meta = json.loads(state["meta"]) if isinstance(state, dict) and isinstance(state.get("meta"), str) else {}
+    if meta.get("format") != CHECKPOINT_FORMAT:
+        raise UsageError(f"{path} has format {meta.get('format')!r}, expected {CHECKPOINT_FORMAT!r}: delete it to start over")
+    saved = meta["hyperparameters"]
     wanted = configuration(args)
     diffs = [f"--{k.replace('_', '-')} {saved.get(k)} in the checkpoint, {v} now" for k, v in wanted.items() if saved.get(k) != v]
     if diffs:
         raise UsageError(
-            f"checkpoint {path} (epoch={state['epoch']}) was trained with different hyperparameters: {'; '.join(diffs)}. "
+            f"checkpoint {path} (epoch={meta['epoch']}) was trained with different hyperparameters: {'; '.join(diffs)}. "
             "Only --epochs may change between the jobs of one trial; use another checkpoint folder for a new configuration"
         )
-    if state["data"] != data_description:
-        raise UsageError(f"checkpoint {path} was trained on other data ({state['data']}), now {data_description}: delete it to start over")
-    return state
+    if meta["data"] != data_description:
+        raise UsageError(f"checkpoint {path} was trained on other data ({meta['data']}), now {data_description}: delete it to start over")
+    groups = json.loads(state["optimizer_groups"])
+    for group in groups:
+        if isinstance(group.get("betas"), list):
+            group["betas"] = tuple(group["betas"])
+    return {"epoch": meta["epoch"], "model": state["model"], "optimizer": {"state": state["optimizer_state"], "param_groups": groups}}
 
 
 # ----------------------------------------------------------------------------------------
@@ -257,12 +346,11 @@ def main(argv=None):
     print(f"hyperparameters: {json.dumps(vars(args), sort_keys=True)}", flush=True)
     print(f"device: {device}; checkpoints: {args.checkpoint_dir}; model: {args.model_dir}", flush=True)
 
-    real = load_torchvision(args.data_dir)
-    train_set, eval_set, description = real or synthetic_data()
+    real = load_idx_data(args.data_dir, args.train_size, args.eval_size)
+    train_set, eval_set, description = real or synthetic_data(args.train_size, args.eval_size)
     print(f"data: {description}", flush=True)
     pin = device.type == "cuda"
-    # Worker processes help decode images for a GPU; for in-memory tensors on a CPU they only cost.
-    workers = args.num_workers if args.num_workers is not None else (2 if pin and real else 0)
+    workers = args.num_workers
     eval_loader = torch.utils.data.DataLoader(eval_set, batch_size=512, num_workers=workers, pin_memory=pin)
 
     model = SmallCnn().to(device)
@@ -307,17 +395,7 @@ def main(argv=None):
                 sys.exit(143)
 
         eval_loss, eval_accuracy = evaluate(model, eval_loader, device)
-        save_checkpoint(
-            args.checkpoint_dir,
-            {
-                "format": CHECKPOINT_FORMAT,
-                "epoch": epoch,
-                "hyperparameters": configuration(args),
-                "data": description,
-                "model": model.state_dict(),
-                "optimizer": optimizer.state_dict(),
-            },
-        )
+        save_checkpoint(args.checkpoint_dir, epoch, args, description, model, optimizer)
         train_loss = loss_sum / max(count, 1)
         print(f"epoch={epoch} train_loss={train_loss:.4f} seconds={time.time() - started:.1f}", flush=True)
         print(metrics_line({"loss": train_loss, "epoch": epoch}), flush=True)

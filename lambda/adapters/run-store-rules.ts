@@ -116,16 +116,19 @@ export const RUN_PATCH_FIELDS = [
   'updatedAt',
   'endedAt',
   'statusReason',
+  'endStatus',
   'counters',
   'best',
   'jobsSinceImprovement',
+  'checkpoints',
+  'warnings',
 ] as const satisfies readonly (keyof TickCommit['run'])[];
 
 /** A run patch field. */
 export type RunPatchField = (typeof RUN_PATCH_FIELDS)[number];
 
 /** Fields a tick's status change carries along; dropped with it when the run is already terminal. */
-export const RUN_STATUS_FIELDS: readonly RunPatchField[] = ['status', 'statusReason', 'endedAt'];
+export const RUN_STATUS_FIELDS: readonly RunPatchField[] = ['status', 'statusReason', 'endStatus', 'endedAt'];
 
 /**
  * The defined entries of a tick's run patch, restricted to {@link RUN_PATCH_FIELDS}.

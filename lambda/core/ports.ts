@@ -269,6 +269,24 @@ export interface CompletionCriteria {
 }
 
 /**
+ * When a run gives up (the input's `FailureConfig` extension; docs/design.md "Failure
+ * semantics"). A value of 0 turns a rule off.
+ */
+export interface FailurePolicy {
+  /** The run fails when its first this-many finished jobs all failed (default 3). */
+  readonly maxInitialFailures: number;
+  /** The run fails when more than this fraction of its finished jobs failed (default 0.5)... */
+  readonly maxFailedFraction: number;
+  /** ...once at least this many jobs have finished (default 10). */
+  readonly minJobsForFraction: number;
+  /**
+   * The longest a decided job may wait for capacity (throttling, quota in use by others) while
+   * none of the run's jobs runs, before the run fails (default 3600 s).
+   */
+  readonly maxCapacityWaitSeconds: number;
+}
+
+/**
  * What a validated tuning input means to the core. Produced by `lambda/core/input`
  * (`parseTuningInput`) from the AMT-style request; everything AWS-specific that the core
  * does not need (role, instance type, channels, ...) stays in the raw input.
@@ -292,4 +310,9 @@ export interface TuningSpec {
    * TPE learns from). Random, Sobol and Grid do not learn from history and ignore them.
    */
   readonly warmStartParents?: readonly string[];
+  /**
+   * When the run gives up on failing jobs (`FailureConfig`). Absent in runs recorded before it
+   * existed: the defaults apply (`failurePolicyOf`).
+   */
+  readonly failure?: FailurePolicy;
 }

@@ -2,12 +2,17 @@
 import type { Context } from 'aws-lambda';
 import { finalizeRun, type RunOutcome } from '../core/orchestrator/finalize';
 import { handlerDeps } from '../shared/deps';
-import { beginInvocation, logger } from '../shared/powertools';
+import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
 
 export const handler = async (event: { runId: string }, context?: Context): Promise<RunOutcome> => {
   beginInvocation(context, { runId: event.runId });
   const deps = handlerDeps();
-  const outcome = await finalizeRun(deps.store, deps.backend, event.runId, deps.now());
-  logger.info('run finished', { status: outcome.HyperParameterTuningJobStatus, best: outcome.BestTrainingJob });
-  return outcome;
+  try {
+    const outcome = await finalizeRun(deps.store, deps.backend, event.runId, deps.now(), { deadlineMs: deadlineOf(context) });
+    logger.info('run finished', { status: outcome.HyperParameterTuningJobStatus, best: outcome.BestTrainingJob });
+    return outcome;
+  } catch (error) {
+    logger.warn('finalize did not finish', error as Error);
+    throw error;
+  }
 };

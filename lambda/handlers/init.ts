@@ -1,15 +1,14 @@
 /** Init: record the run (idempotent per execution). */
 import { randomInt } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import type { TuningInput } from '../core/input';
 import { initRun } from '../core/orchestrator/init';
-import type { TuningSpec } from '../core/ports';
 import { handlerDeps } from '../shared/deps';
 import { beginInvocation, logger } from '../shared/powertools';
+import { prepareTuningRun } from '../shared/tuning-input';
 
 export interface InitEvent {
-  readonly input: TuningInput;
-  readonly spec: TuningSpec;
+  /** The execution's input (`$$.Execution.Input`), validated by Validate before. */
+  readonly input: unknown;
   readonly execution: { readonly Id: string; readonly Name?: string; readonly StartTime?: string };
 }
 
@@ -21,11 +20,13 @@ export interface InitOutput {
 }
 
 export const handler = async (event: InitEvent, context?: Context): Promise<InitOutput> => {
-  beginInvocation(context, { runId: event.spec.runName });
+  beginInvocation(context);
   const deps = handlerDeps();
+  const { input, spec } = prepareTuningRun(event.input, deps);
+  logger.appendKeys({ runId: spec.runName });
   const result = await initRun(deps.store, {
-    input: event.input as unknown as Record<string, unknown>,
-    spec: event.spec,
+    input: input as unknown as Record<string, unknown>,
+    spec,
     executionArn: event.execution.Id,
     fallbackSeed: randomInt(0, 2 ** 31 - 1),
     now: deps.now(),

@@ -5,7 +5,7 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
 import { handlerDeps } from '../shared/deps';
-import { beginInvocation, logger } from '../shared/powertools';
+import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
 
 export interface ExecutionStatusDetail {
   readonly executionArn: string;
@@ -34,6 +34,24 @@ export function runOfExecutionInput(
   }
 }
 
+/**
+ * The run's reason, one line: `execution failed: PermissionDenied: <the handler's message>`.
+ * The cause of a failed Lambda task is Lambda's error JSON; its `errorMessage` is what counts.
+ */
+export function executionEndReason(detail: Pick<ExecutionStatusDetail, 'status' | 'error' | 'cause'>): string {
+  const status = `execution ${detail.status.toLowerCase().replace('_', ' ')}`;
+  if (!detail.error) return status;
+  let cause = detail.cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') cause = parsed.errorMessage;
+  } catch {
+    // not JSON: the cause as it is
+  }
+  cause = cause.replace(/\s+/g, ' ').trim();
+  return `${status}: ${detail.error}${cause === '' ? '' : `: ${cause.length > 500 ? `${cause.slice(0, 497)}...` : cause}`}`;
+}
+
 export const handler = async (event: ExecutionStatusChange, context?: Context): Promise<StopRunResult | { ignored: string }> => {
   beginInvocation(context);
   const owner = runOfExecutionInput(event.detail.input);
@@ -53,8 +71,10 @@ export const handler = async (event: ExecutionStatusChange, context?: Context): 
     // e.g. a second execution that reused a run name and failed with RunAlreadyExists.
     return { ignored: `run '${runId}' belongs to another execution` };
   }
-  const reason = `execution ${event.detail.status.toLowerCase()}${event.detail.error ? `: ${event.detail.error}` : ''}`;
-  const result = await stopRun(deps, runId, reason);
+  const reason = executionEndReason(event.detail);
+  // An aborted execution is a stop; a failed or timed-out one failed the run.
+  const outcome = event.detail.status === 'ABORTED' ? 'Stopped' : 'Failed';
+  const result = await stopRun(deps, runId, reason, outcome, { deadlineMs: deadlineOf(context) });
   logger.info('run stopped after its execution ended', { reason, stoppedJobs: result.stoppedJobs });
   return result;
 };

@@ -1,6 +1,6 @@
 /** Tick: one ask/tell step of the run's reconciler loop. */
 import type { Context } from 'aws-lambda';
-import { tick } from '../core/orchestrator/tick';
+import { tickOrFail } from '../core/orchestrator/tick';
 import { handlerDeps } from '../shared/deps';
 import { beginInvocation, logger } from '../shared/powertools';
 
@@ -22,8 +22,13 @@ export interface TickOutput {
 
 export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
   beginInvocation(context, { runId: event.runId });
-  const result = await tick(handlerDeps(), event.runId);
-  for (const note of result.notes) logger.info(note);
-  const { notes: _notes, ...rest } = result;
-  return { ...rest, ticks: (event.ticks ?? 0) + 1 };
+  try {
+    const result = await tickOrFail(handlerDeps(), event.runId);
+    for (const note of result.notes) logger.info(note);
+    const { notes: _notes, ...rest } = result;
+    return { ...rest, ticks: (event.ticks ?? 0) + 1 };
+  } catch (error) {
+    logger.error('tick failed', error as Error);
+    throw error;
+  }
 };

@@ -2,14 +2,16 @@
  * The adapters every handler uses, built from the environment. SDK clients are created once
  * per configuration and reused across invocations (Powertools' commons/clients pattern).
  * Endpoints come from the SDK's own configuration (`AWS_ENDPOINT_URL_DYNAMODB`,
- * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`), which is how the local twin points
+ * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`), which is how the local twin points
  * the same code at its services.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRunStore } from '../adapters/aws/dynamodb-run-store';
+import { S3CheckpointStore } from '../adapters/aws/s3-checkpoint-store';
 import { SageMakerBackend } from '../adapters/aws/sagemaker-backend';
 import { StepFunctionsWaker } from '../adapters/aws/sfn-waker';
 import type { OrchestratorDeps } from '../core/orchestrator/tick';
@@ -20,6 +22,10 @@ export interface HandlerDeps extends OrchestratorDeps {
   readonly waker: TaskWaker;
   /** Roles a run may pass to SageMaker; empty means "not restricted by the tuner". */
   readonly allowedTrainingRoleArns: readonly string[];
+  /** The training role the construct created (it reaches only the tuner's bucket), if it did. */
+  readonly ownTrainingRoleArn?: string;
+  /** The tuner's bucket (checkpoints and outputs by default). */
+  readonly bucketName: string;
 }
 
 const CONFIG_VARS = [
@@ -27,12 +33,14 @@ const CONFIG_VARS = [
   'JOB_NAME_PREFIX',
   'BUCKET_NAME',
   'ALLOWED_TRAINING_ROLE_ARNS',
+  'OWN_TRAINING_ROLE_ARN',
   'RECONCILE_AFTER_SECONDS',
   'AWS_REGION',
   'AWS_ENDPOINT_URL',
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
+  'AWS_ENDPOINT_URL_S3',
 ];
 
 let cached: { key: string; deps: HandlerDeps } | undefined;
@@ -49,10 +57,14 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     store: new DynamoDbRunStore({ tableName: requiredEnv('TABLE_NAME', env), client: dynamo }),
     backend: new SageMakerBackend(new SageMakerClient({})),
     waker: new StepFunctionsWaker(new SFNClient({})),
+    // A custom endpoint (the local twin's) is reached path-style: http://127.0.0.1:port/bucket.
+    checkpoints: new S3CheckpointStore(new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', env) !== undefined })),
     now: () => new Date(),
     jobNamePrefix: requiredEnv('JOB_NAME_PREFIX', env),
     storage: { checkpointBase: `s3://${bucket}/checkpoints`, outputBase: `s3://${bucket}/output` },
     reconcileAfterSeconds: numberEnv('RECONCILE_AFTER_SECONDS', 120, env),
+    bucketName: bucket,
+    ...(optionalEnv('OWN_TRAINING_ROLE_ARN', env) ? { ownTrainingRoleArn: optionalEnv('OWN_TRAINING_ROLE_ARN', env) } : {}),
     allowedTrainingRoleArns: (optionalEnv('ALLOWED_TRAINING_ROLE_ARNS', env) ?? '')
       .split(',')
       .map((s) => s.trim())

@@ -16,3 +16,17 @@ export function beginInvocation(context: Context | undefined, keys: Record<strin
   if (context) logger.addContext(context);
   if (Object.keys(keys).length > 0) logger.appendKeys(keys);
 }
+
+/** Time kept back from an invocation's deadline to record what was done and return. */
+export const DEADLINE_MARGIN_MS = 20_000;
+
+/**
+ * Epoch ms after which a handler starts no new unit of work: the invocation's remaining time
+ * minus {@link DEADLINE_MARGIN_MS} (half of it for a very short timeout). Undefined without a
+ * Lambda context (no limit).
+ */
+export function deadlineOf(context: Context | undefined, now: number = Date.now()): number | undefined {
+  if (context === undefined || typeof context.getRemainingTimeInMillis !== 'function') return undefined;
+  const remaining = context.getRemainingTimeInMillis();
+  return now + Math.max(remaining / 2, remaining - DEADLINE_MARGIN_MS);
+}

@@ -14,6 +14,14 @@
  *                      (success, or States.Timeout after pollInterval)
  * ```
  *
+ * Errors (docs/design.md "Failure semantics"): Init, Tick, WaitForChange and Finalize retry
+ * `TransientError` (and Lambda timeouts) with jittered backoff; once those retries are spent,
+ * Tick and Finalize go to `RetryLater` (a counted tick, then Backoff), WaitForChange to Tick —
+ * a temporary error never fails a run. `PermissionDenied`/`RequestRejected` that a handler
+ * could not turn into the run's status go to `RunFailed` (the cleanup then stops the jobs).
+ * Finalize retries `FinalizeIncomplete` at once: a large run releases its warm pools over
+ * several invocations.
+ *
  * JSONPath only (no JSONata): the local twin (aws-local-stepfunctions) ignores JSONata.
  * Task states are overridden by name in the local twin, so the state names below are a
  * contract: see {@link STATE_NAMES} and {@link TASK_STATE_HANDLERS}.
@@ -61,6 +69,8 @@ export const STATE_NAMES = {
   continued: 'Continued',
   waitForChange: 'WaitForChange',
   backoff: 'Backoff',
+  retryLater: 'RetryLater',
+  runFailed: 'RunFailed',
 } as const;
 
 /** Which handler each Lambda Task state invokes. */
@@ -87,7 +97,24 @@ export const ERROR_NAMES = {
   transientError: 'TransientError',
   /** Thrown by `tick` when another (retried or overlapping) tick committed first; safe to retry. */
   concurrentTick: 'ConcurrentTick',
+  /** An AWS call was denied (any handler): the run fails at once, the message names the permission. */
+  permissionDenied: 'PermissionDenied',
+  /** AWS refused a request for good (validation, missing table): the run fails at once. */
+  requestRejected: 'RequestRejected',
+  /** Thrown by `finalize` when its invocation ran out of time with warm pools left: invoke it again. */
+  finalizeIncomplete: 'FinalizeIncomplete',
+  /** Lambda's error for an invocation that hit the function's timeout (idempotent steps retry it). */
+  lambdaTimeout: 'Sandbox.Timedout',
 } as const;
+
+/** Errors that end the run at once (every handler's AWS errors are classified: lambda/adapters/aws/aws-errors.ts). */
+export const RUN_FAILURE_ERRORS = [ERROR_NAMES.permissionDenied, ERROR_NAMES.requestRejected];
+
+/** Errors that pass: the state machine retries them with jittered backoff and never fails the run. */
+export const TRANSIENT_ERRORS = [ERROR_NAMES.transientError, ERROR_NAMES.lambdaTimeout];
+
+/** Seconds `RetryLater` waits before the loop ticks again, once a step's retries are spent. */
+export const RETRY_LATER_SECONDS = 60;
 
 /**
  * Lambda service errors worth retrying: the L2 `LambdaInvoke` defaults plus
@@ -152,6 +179,19 @@ export interface DefinitionOptions {
   readonly ticksBeforeContinueAsNew: number;
 }
 
+/** Retries of temporary errors (throttling, 5xx, timeouts): 5 s, 10 s, ... up to 60 s, jittered. */
+function addTransientRetry<T extends sfn.TaskStateBase>(task: T, errors: readonly string[] = TRANSIENT_ERRORS): T {
+  task.addRetry({
+    errors: [...errors],
+    interval: Duration.seconds(5),
+    maxAttempts: 8,
+    backoffRate: 2,
+    maxDelay: Duration.minutes(1),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
 function addLambdaRetry<T extends sfn.TaskStateBase>(task: T): T {
   task.addRetry({
     errors: LAMBDA_RETRY_ERRORS,
@@ -186,6 +226,12 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
     causePath: $.stringAt('$.Cause'),
   });
 
+  const runFailed = new sfn.Fail(scope, STATE_NAMES.runFailed, {
+    comment: 'An AWS call failed for good (denied, rejected) where the run could not record it; the cleanup stops its jobs and marks it Failed.',
+    errorPath: $.stringAt('$.Error'),
+    causePath: $.stringAt('$.Cause'),
+  });
+
   // --- Validate: raw AMT-style input in, validated input out ---------------------------
   const validate = addLambdaRetry(
     new tasks.LambdaInvoke(scope, STATE_NAMES.validate, {
@@ -193,8 +239,9 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       lambdaFunction: fns.validate,
       payload: sfn.TaskInput.fromJsonPathAt('$'),
       retryOnServiceExceptions: false,
-      // {input, spec}: the request as given and what it means to the tuning core.
-      resultSelector: { 'input.$': '$.Payload.input', 'spec.$': '$.Payload.spec' },
+      // Only the run's name: Init reads the input from the execution itself, so no state
+      // carries the input (up to 256 KiB) or anything derived from it.
+      resultSelector: { 'runId.$': '$.Payload.runId' },
       // No ResultPath: the default ('$') replaces the state. An explicit "ResultPath": "$"
       // means the same in AWS, but aws-local-stepfunctions 3.0.0 writes it to a key named '$'.
     }),
@@ -212,8 +259,9 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
           Name: $.stringAt('$$.Execution.Name'),
           StartTime: $.stringAt('$$.Execution.StartTime'),
         },
-        input: $.objectAt('$.input'),
-        spec: $.objectAt('$.spec'),
+        // The execution's own input, validated by Validate (Init validates it again: cheap,
+        // and Init must never trust what it stores).
+        input: $.objectAt('$$.Execution.Input'),
       }),
       retryOnServiceExceptions: false,
       // The loop's state from here on: {runId, generation, ticks}.
@@ -224,6 +272,9 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
   init.addCatch(runAlreadyExists, { errors: [ERROR_NAMES.runAlreadyExists] });
   // Only Init can see the results table: a WarmStartConfig parent that does not exist.
   init.addCatch(invalidInput, { errors: [ERROR_NAMES.invalidTuningInput] });
+  // Init's DynamoDB calls are classified like every other handler's.
+  addTransientRetry(init);
+  init.addCatch(runFailed, { errors: RUN_FAILURE_ERRORS });
 
   // --- A continued execution skips Validate and Init -----------------------------------
   const resumeRun = new sfn.Pass(scope, STATE_NAMES.resumeRun, {
@@ -252,14 +303,7 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       resultPath: '$.tick',
     }),
   );
-  tick.addRetry({
-    errors: [ERROR_NAMES.transientError, ERROR_NAMES.concurrentTick],
-    interval: Duration.seconds(5),
-    maxAttempts: 8,
-    backoffRate: 2,
-    maxDelay: Duration.minutes(1),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
+  addTransientRetry(tick, [...TRANSIENT_ERRORS, ERROR_NAMES.concurrentTick]);
 
   // The execution counts its own ticks (not the handler): the counter must restart at 0 in
   // every generation, whatever the run's total is. It also flattens the state again.
@@ -275,6 +319,22 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
     },
   });
 
+  // --- RetryLater: a step whose retries are spent waits and ticks again; it never fails the run.
+  // It counts as a tick, so ContinueAsNew still bounds the history.
+  const retryLater = new sfn.Pass(scope, STATE_NAMES.retryLater, {
+    comment: 'A temporary error outlived the retries: wait, then tick again (the run never fails for it).',
+    parameters: {
+      runId: $.stringAt('$.runId'),
+      generation: $.numberAt('$.generation'),
+      ticks: $.mathAdd($.numberAt('$.ticks'), 1),
+      status: 'running',
+      version: 0,
+      retryAfterSeconds: RETRY_LATER_SECONDS,
+    },
+  });
+  tick.addCatch(retryLater, { errors: [...TRANSIENT_ERRORS, ERROR_NAMES.concurrentTick], resultPath: '$.error' });
+  tick.addCatch(runFailed, { errors: RUN_FAILURE_ERRORS });
+
   // --- Finalize: the execution's output names the best training job ---------------------
   const finalize = addLambdaRetry(
     new tasks.LambdaInvoke(scope, STATE_NAMES.finalize, {
@@ -285,6 +345,11 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       outputPath: '$.Payload',
     }),
   );
+  // A large run releases its warm pools over several invocations (each stops before its timeout).
+  finalize.addRetry({ errors: [ERROR_NAMES.finalizeIncomplete], interval: Duration.seconds(1), maxAttempts: 30, backoffRate: 1 });
+  addTransientRetry(finalize);
+  finalize.addCatch(retryLater, { errors: [...TRANSIENT_ERRORS, ERROR_NAMES.finalizeIncomplete], resultPath: '$.error' });
+  finalize.addCatch(runFailed, { errors: RUN_FAILURE_ERRORS });
   const succeeded = new sfn.Succeed(scope, STATE_NAMES.succeeded);
 
   // --- ContinueAsNew: start a fresh execution of this state machine ---------------------
@@ -339,7 +404,10 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       resultPath: $.DISCARD,
     }),
   );
-  waitForChange.addCatch(tick, { errors: ['States.Timeout'], resultPath: $.DISCARD });
+  addTransientRetry(waitForChange);
+  // The wait only saves time: whatever keeps it from parking its token, the next tick reconciles.
+  waitForChange.addCatch(tick, { errors: ['States.Timeout', ...TRANSIENT_ERRORS], resultPath: $.DISCARD });
+  waitForChange.addCatch(runFailed, { errors: RUN_FAILURE_ERRORS });
   waitForChange.next(tick);
 
   // --- Backoff: jobs SageMaker throttled (or refused over a quota) are retried after a pause;
@@ -360,6 +428,7 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
     .otherwise(waitForChange);
 
   tick.next(countTick).next(isDone);
+  retryLater.next(isDone);
 
   return new sfn.Choice(scope, STATE_NAMES.isContinuation, {
     comment: 'A continued execution has the input {"ContinueRun": {"RunId": ..., "Generation": ...}}.',
@@ -433,8 +502,8 @@ export function resolveTokensForLocal(value: unknown, arnsByLogicalId: Readonly<
       return resolved;
     }
     if (key === 'Fn::GetAtt' && Array.isArray(arg)) {
-      const [logicalId] = arg as [string, string];
-      const resolved = arnsByLogicalId[logicalId];
+      const [logicalId, attribute] = arg as [string, string];
+      const resolved = arnsByLogicalId[`${logicalId}.${attribute}`] ?? arnsByLogicalId[logicalId];
       if (resolved === undefined) throw new Error(`cannot resolve { Fn::GetAtt: ${JSON.stringify(arg)} } for the local definition`);
       return resolved;
     }

@@ -7,6 +7,28 @@
  * KMS key is covered as well.
  */
 
+import type { HandlerName } from './definition';
+
+/**
+ * The results-table actions each function calls (on the table and its index `gsi1`), exactly:
+ * the end-to-end tests' permissions ledger fails on a call denied and on a grant unused.
+ */
+export const TABLE_ACTIONS: Readonly<Record<HandlerName, readonly string[]>> = {
+  validate: [],
+  // createRun; getRun when the name is taken (idempotent retry) and for warm-start parents.
+  init: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  // the run, its active jobs and trials; the commit (run update, trial and job items).
+  tick: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+  // parks the task token on the run (a conditional update).
+  'wait-for-change': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // reads the run and its jobs, records released warm pools.
+  finalize: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+  // records the job's observation, bumps the run's version and claims its token.
+  'on-training-event': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // marks the run stopped, lists its jobs, records them stopping.
+  'on-execution-end': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+};
+
 /** Start a tuning run (an execution of the tuner's state machine). */
 export const START_EXECUTION_ACTIONS = ['states:StartExecution'];
 
@@ -14,7 +36,7 @@ export const START_EXECUTION_ACTIONS = ['states:StartExecution'];
 export const STOP_EXECUTION_ACTIONS = ['states:StopExecution'];
 
 /** Report the result of a `.waitForTaskToken` task (wake the reconciler loop). */
-export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess', 'states:SendTaskFailure'];
+export const TASK_RESPONSE_ACTIONS = ['states:SendTaskSuccess'];
 
 /**
  * `sagemaker:CreateTrainingJob` plus `sagemaker:AddTags`: CreateTrainingJob with `Tags` is
@@ -32,12 +54,10 @@ export const SAGEMAKER_STOP_ACTIONS = ['sagemaker:StopTrainingJob'];
 export const SAGEMAKER_UPDATE_ACTIONS = ['sagemaker:UpdateTrainingJob'];
 
 /**
- * List training jobs. List actions do not support resource-level permissions in IAM, so the
- * statement needs `Resource: *`.
- *
- * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+ * List a trial's checkpoint folder (ListObjectsV2), scoped to the `checkpoints/` prefix: the
+ * tick warns once per run when a rung left it empty (a script that cannot resume).
  */
-export const SAGEMAKER_LIST_ACTIONS = ['sagemaker:ListTrainingJobs'];
+export const CHECKPOINT_LIST_ACTIONS = ['s3:ListBucket'];
 
 /** Pass a training role to SageMaker (always with the `iam:PassedToService` condition). */
 export const PASS_ROLE_ACTIONS = ['iam:PassRole'];

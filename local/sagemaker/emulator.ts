@@ -15,7 +15,7 @@
  *   with SecondaryStatus MaxRuntimeExceeded (SecondaryStatusTransition docs).
  * - ListTrainingJobs applies MaxResults before StatusEquals (documented service quirk).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type {
   CreateTrainingJobRequest,
@@ -93,7 +93,19 @@ export interface SageMakerEmulatorOptions {
    * @default 1
    */
   readonly seed?: number;
+  /**
+   * Authorizes what a training job does in S3 under its `RoleArn`, the way SageMaker's
+   * transfers are authorized in AWS: `list` and `get` of the checkpoint prefix before the
+   * job starts, `put` of every checkpoint and output file after it ends. Resolves to a
+   * denial message, or `undefined` when allowed. A denial fails the job with a `ClientError`.
+   *
+   * @default - nothing is checked
+   */
+  readonly authorizeS3?: S3Authorizer;
 }
+
+/** See {@link SageMakerEmulatorOptions.authorizeS3}. */
+export type S3Authorizer = (roleArn: string, operation: 'get' | 'put' | 'list', bucket: string, key: string) => Promise<string | undefined>;
 
 interface Transition {
   Status: SecondaryStatus;
@@ -117,6 +129,8 @@ interface Job extends PoolOwner {
   lastModifiedTime: Date;
   transitions: Transition[];
   stopReason?: 'user' | 'max-runtime';
+  /** Set when a spot interruption took the instances away during this attempt. */
+  interrupted?: 'restart' | 'max-wait';
   started: boolean;
   proc?: RunningProcess;
   killTimer?: NodeJS.Timeout;
@@ -132,6 +146,9 @@ const MESSAGES: Partial<Record<SecondaryStatus, string>> = {
   Stopping: 'Stopping the training job',
   Stopped: 'The training job was stopped',
   MaxRuntimeExceeded: 'Training job ran longer than MaxRuntimeInSeconds and was stopped',
+  Interrupted: 'The training job was interrupted: the managed spot instances were reclaimed',
+  Restarting: 'Restarting the training job',
+  MaxWaitTimeExceeded: 'Training job exceeded MaxWaitTimeInSeconds and was stopped',
 };
 
 function notFound(): ServiceError {
@@ -163,6 +180,7 @@ export class SageMakerEmulator {
   private readonly resolveCommand: CommandResolver;
   private readonly maxConcurrent: number;
   private readonly graceMs: number;
+  private readonly authorizeS3: S3Authorizer | undefined;
   private running = 0;
   private closed = false;
 
@@ -178,6 +196,7 @@ export class SageMakerEmulator {
     this.maxConcurrent = options.maxConcurrentJobs ?? Number.POSITIVE_INFINITY;
     this.graceMs = options.stopGracePeriodMs ?? 3000;
     this.faults = new FaultInjector(options.seed ?? 1);
+    this.authorizeS3 = options.authorizeS3;
     this.ownsBus = options.bus === undefined;
     this.bus = options.bus ?? new LocalEventBus();
     this.publisher = new StateChangePublisher(this.bus, this.faults);
@@ -246,11 +265,17 @@ export class SageMakerEmulator {
         `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${existing.arn})`,
       );
     }
-    if (this.faults.takeLimitExceeded()) {
+    const quota = this.faults.takeLimitExceeded();
+    if (quota !== undefined) {
+      // SageMaker's wording (current form, which points at Service Quotas).
       const type = request.ResourceConfig?.InstanceType ?? 'ml.m5.xlarge';
+      const spot = request.EnableManagedSpotTraining === true ? 'spot ' : '';
+      const delta = request.ResourceConfig?.InstanceCount ?? 1;
+      const limit = quota.limit ?? delta;
+      const utilization = quota.utilization ?? limit;
       throw new ServiceError(
         'ResourceLimitExceeded',
-        `The account-level service limit '${type} for training job usage' is 0 Instances, with current utilization of 0 Instances and a request delta of ${request.ResourceConfig?.InstanceCount ?? 1} Instances. Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.`,
+        `The account-level service limit '${type} for ${spot}training job usage' is ${limit} Instances, with current utilization of ${utilization} Instances and a request delta of ${delta} Instances. Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.`,
       );
     }
     for (const ch of request.InputDataConfig ?? []) {
@@ -284,6 +309,7 @@ export class SageMakerEmulator {
     this.transition(job, 'InProgress', 'Starting');
     this.queue.push(job);
     this.pump();
+    this.faults.created(name);
     return { TrainingJobArn: arn };
   }
 
@@ -525,23 +551,49 @@ export class SageMakerEmulator {
 
   private async run(job: Job): Promise<void> {
     job.started = true;
-    const failure = this.faults.takeFailure(job.name);
-    if (failure !== undefined) {
-      job.failureReason = failure;
-      this.finish(job, 'Failed', 'Failed');
-      return;
+    // SageMaker's RetryStrategy: a job that fails with an internal error restarts in place.
+    let retriesLeft = job.request.RetryStrategy?.MaximumRetryAttempts ?? 0;
+    for (;;) {
+      const failure = this.faults.takeFailure(job.name);
+      if (failure !== undefined) {
+        if (failure.startsWith('InternalServerError') && retriesLeft > 0) {
+          retriesLeft--;
+          this.transition(job, job.status, 'Restarting', `Restarting the training job after an internal error: ${failure}`);
+          continue;
+        }
+        job.failureReason = failure;
+        this.finish(job, 'Failed', 'Failed');
+        return;
+      }
+      const again = await this.runAttempt(job);
+      if (!again) return;
+      // A spot interruption with capacity back: the job restarts and resumes from its checkpoint.
+      this.transition(job, job.status, 'Restarting');
     }
+  }
+
+  /** One attempt of a job's training; true when it was interrupted and restarts. */
+  private async runAttempt(job: Job): Promise<boolean> {
+    job.interrupted = undefined;
     if (this.pools.claim(job) === undefined && (job.request.ResourceConfig?.KeepAlivePeriodInSeconds ?? 0) > 0) {
       job.warmPool = { status: 'InUse' };
     }
     this.transition(job, job.status, 'Downloading');
     const channels = await prepareJobFolders(job.dirs, job.request, (u) => this.s3ToLocal(u));
     const checkpointUri = job.request.CheckpointConfig?.S3Uri;
-    if (checkpointUri) await copyFolder(this.s3ToLocal(checkpointUri), job.dirs.checkpoints);
+    if (checkpointUri) {
+      const denied = await this.checkS3(job, 'list', checkpointUri) ?? await this.checkS3(job, 'get', checkpointUri, this.s3ToLocal(checkpointUri));
+      if (denied !== undefined) {
+        job.failureReason = denied;
+        this.finish(job, 'Failed', 'Failed');
+        return false;
+      }
+      await copyFolder(this.s3ToLocal(checkpointUri), job.dirs.checkpoints);
+    }
     if (job.stopReason || this.closed) {
       await this.upload(job);
       this.finish(job, 'Stopped', 'Stopped');
-      return;
+      return false;
     }
     let resolved;
     try {
@@ -549,13 +601,13 @@ export class SageMakerEmulator {
     } catch (e) {
       job.failureReason = `ClientError: ${e instanceof Error ? e.message : String(e)}`;
       this.finish(job, 'Failed', 'Failed');
-      return;
+      return false;
     }
     const command = [...resolved.command, ...hyperParameterArgs(job.request.HyperParameters)];
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, job.request.Environment ?? {}, scriptModeEnv(job.request, job.dirs, channels), resolved.env ?? {});
-    job.trainingStartTime = new Date();
+    job.trainingStartTime ??= new Date();
     this.transition(job, job.status, 'Training');
     job.proc = startProcess({
       command,
@@ -570,13 +622,37 @@ export class SageMakerEmulator {
         if (job.status === 'InProgress') this.requestStop(job, 'max-runtime');
       }, maxRuntime * 1000);
     }
+    const interruption = this.faults.takeInterruption(job.name);
+    let interruptTimer: NodeJS.Timeout | undefined;
+    if (interruption !== undefined) {
+      interruptTimer = setTimeout(() => {
+        if (job.status !== 'InProgress' || job.stopReason) return;
+        job.interrupted = interruption.outcome ?? 'restart';
+        this.kill(job);
+      }, interruption.afterMs);
+    }
     const exit = await job.proc.exited;
+    clearTimeout(interruptTimer);
     clearTimeout(job.runtimeTimer);
     clearTimeout(job.killTimer);
+    if (job.interrupted !== undefined && !job.stopReason) {
+      // The instances are gone: what the script saved in its checkpoint folder is uploaded.
+      this.transition(job, job.status, 'Interrupted');
+      const checkpoint = job.request.CheckpointConfig?.S3Uri;
+      if (checkpoint) await copyFolder(job.dirs.checkpoints, this.s3ToLocal(checkpoint));
+      if (job.interrupted === 'restart' && !this.closed) return true;
+      job.trainingEndTime = new Date();
+      this.finish(job, 'Stopped', 'MaxWaitTimeExceeded');
+      return false;
+    }
     job.trainingEndTime = new Date();
     this.transition(job, job.status, 'Uploading');
-    await this.upload(job);
-    if (job.stopReason) {
+    const uploadDenied = await this.checkUpload(job);
+    if (uploadDenied === undefined) await this.upload(job);
+    if (uploadDenied !== undefined) {
+      job.failureReason = uploadDenied;
+      this.finish(job, 'Failed', 'Failed');
+    } else if (job.stopReason) {
       this.finish(job, 'Stopped', job.stopReason === 'max-runtime' ? 'MaxRuntimeExceeded' : 'Stopped');
     } else if (exit.code === 0) {
       this.finish(job, 'Completed', 'Completed');
@@ -584,6 +660,38 @@ export class SageMakerEmulator {
       job.failureReason = await failureReasonFor(exit, command, join(job.dirs.output, 'failure'));
       this.finish(job, 'Failed', 'Failed');
     }
+    return false;
+  }
+
+  /**
+   * Authorizes one S3 operation of the job under its role: for `get`/`put` with a local
+   * folder, every file in it (as SageMaker transfers them one object at a time).
+   *
+   * @returns the job's failure reason when denied
+   */
+  private async checkS3(job: Job, operation: 'get' | 'put' | 'list', uri: string, folder?: string): Promise<string | undefined> {
+    if (this.authorizeS3 === undefined) return undefined;
+    const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
+    if (match === null) return undefined;
+    const [, bucket, prefix] = match;
+    const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const keys = operation === 'list' ? [base] : folder === undefined ? [] : listFiles(folder).map((f) => `${base}${f}`);
+    for (const key of keys) {
+      const denied = await this.authorizeS3(String(job.request.RoleArn ?? ''), operation, bucket, key);
+      if (denied !== undefined) return `ClientError: ${denied}`;
+    }
+    return undefined;
+  }
+
+  /** Authorizes the uploads {@link upload} is about to make. */
+  private async checkUpload(job: Job): Promise<string | undefined> {
+    const checkpointUri = job.request.CheckpointConfig?.S3Uri;
+    const denied = checkpointUri === undefined ? undefined : await this.checkS3(job, 'put', checkpointUri, job.dirs.checkpoints);
+    if (denied !== undefined) return denied;
+    const out = job.request.OutputDataConfig?.S3OutputPath;
+    if (out === undefined || !job.proc) return undefined;
+    const base = `${out.replace(/\/+$/, '')}/${job.name}/output`;
+    return (await this.checkS3(job, 'put', `${base}/model`, job.dirs.model)) ?? (await this.checkS3(job, 'put', `${base}/data`, job.dirs.outputData));
   }
 
   /** Syncs checkpoints back and copies model/ and output/data/ under S3OutputPath/<job>/output/. */
@@ -617,4 +725,20 @@ function warmPoolStatus(w: WarmPoolState): { Status: WarmPoolState['status']; Re
     ...(w.retainedSeconds !== undefined ? { ResourceRetainedBillableTimeInSeconds: w.retainedSeconds } : {}),
     ...(w.reusedBy ? { ReusedByJob: w.reusedBy } : {}),
   };
+}
+
+/** Files under a folder, as paths relative to it ('/'-separated); none when it does not exist. */
+function listFiles(folder: string, prefix = ''): string[] {
+  let entries;
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) files.push(...listFiles(join(folder, entry.name), `${prefix}${entry.name}/`));
+    else files.push(`${prefix}${entry.name}`);
+  }
+  return files;
 }

@@ -1,6 +1,7 @@
 /**
- * Fault injection for the SageMaker emulator: throttling, capacity limits, failing jobs and
- * lost, duplicated or late state-change events. Used by tests of the components that must
+ * Fault injection for the SageMaker emulator: throttling, capacity limits (temporary, or a quota
+ * that can never fit a job), failing jobs (internal errors that a RetryStrategy retries), spot
+ * interruptions, and lost, duplicated or late state-change events. Used by tests of the components that must
  * survive them (retries, reconciliation by polling, idempotent recording).
  */
 
@@ -46,6 +47,39 @@ interface Counted<T> {
   remaining: number;
 }
 
+/** What `ResourceLimitExceeded` says about the quota (SageMaker's wording, see the emulator). */
+export interface QuotaFault {
+  /**
+   * The quota's value, in instances. 0 (or less than the job's InstanceCount) is a quota that
+   * can never fit the job, as for ml.g4dn.xlarge training in many new accounts.
+   *
+   * @default - the job's InstanceCount (one job fits, but the quota is in use)
+   */
+  readonly limit?: number;
+  /**
+   * Instances in use now.
+   *
+   * @default - the limit (the quota is used up)
+   */
+  readonly utilization?: number;
+}
+
+/** A managed spot interruption of a running job. */
+export interface InterruptionFault {
+  /** Which jobs. */
+  readonly namePattern: NameMatcher;
+  /** Milliseconds of training before the instances are taken away. */
+  readonly afterMs: number;
+  /**
+   * `restart`: SageMaker gets capacity back and restarts the job in place (Interrupted ->
+   * Restarting -> Training; the script resumes from its checkpoint). `max-wait`: no capacity
+   * comes back before MaxWaitTimeInSeconds: the job ends Stopped (MaxWaitTimeExceeded).
+   *
+   * @default 'restart'
+   */
+  readonly outcome?: 'restart' | 'max-wait';
+}
+
 /** The project's seeded generator (lambda/core/rng), so probabilistic faults are reproducible. */
 export function seededRandom(seed: number): () => number {
   const rng = createRng(seed);
@@ -61,7 +95,9 @@ function nameMatches(matcher: NameMatcher | undefined, name: string): boolean {
 export class FaultInjector {
   private random: () => number;
   private readonly throttles = new Map<string, number>();
-  private limitExceeded = 0;
+  private readonly limitExceeded: Counted<QuotaFault>[] = [];
+  private readonly interruptions: Counted<InterruptionFault>[] = [];
+  private readonly afterCreate: ((jobName: string) => void)[] = [];
   private readonly failures: Counted<{ namePattern: NameMatcher; reason: string }>[] = [];
   private readonly drops: Counted<EventFaultRule>[] = [];
   private readonly duplicates: Counted<EventFaultRule>[] = [];
@@ -84,9 +120,33 @@ export class FaultInjector {
     return this;
   }
 
-  /** The next `count` CreateTrainingJob calls fail with ResourceLimitExceeded. */
-  exceedResourceLimit(count: number): this {
-    this.limitExceeded += count;
+  /**
+   * The next `count` CreateTrainingJob calls fail with ResourceLimitExceeded, in SageMaker's
+   * words. By default the quota fits one job but is in use (a temporary refusal); `{ limit: 0 }`
+   * is a quota of 0 (permanent until an increase).
+   */
+  exceedResourceLimit(count: number, quota: QuotaFault = {}): this {
+    this.limitExceeded.push({ rule: quota, remaining: count });
+    return this;
+  }
+
+  /**
+   * Interrupts matching jobs (managed spot) `afterMs` into training: their checkpoints are
+   * uploaded, then they restart in place or end with MaxWaitTimeExceeded.
+   *
+   * @param count how many jobs the rule interrupts before it expires (default 1)
+   */
+  interruptJobs(rule: InterruptionFault, count = 1): this {
+    this.interruptions.push({ rule, remaining: count });
+    return this;
+  }
+
+  /**
+   * Calls `hook` with the job's name after each CreateTrainingJob that succeeded, before the
+   * answer is sent (e.g. to make the caller fail right after it created a job).
+   */
+  onCreate(hook: (jobName: string) => void): this {
+    this.afterCreate.push(hook);
     return this;
   }
 
@@ -122,12 +182,19 @@ export class FaultInjector {
   /** Removes every configured fault (the generator keeps its state). */
   reset(): this {
     this.throttles.clear();
-    this.limitExceeded = 0;
+    this.limitExceeded.length = 0;
+    this.interruptions.length = 0;
+    this.afterCreate.length = 0;
     this.failures.length = 0;
     this.drops.length = 0;
     this.duplicates.length = 0;
     this.delays.length = 0;
     return this;
+  }
+
+  /** Throttled calls of `operation` still to come (0 once every injected throttle was hit). */
+  remainingThrottles(operation: string): number {
+    return this.throttles.get(operation) ?? 0;
   }
 
   /** @internal whether this call of `operation` is throttled (consumes one). */
@@ -138,11 +205,25 @@ export class FaultInjector {
     return true;
   }
 
-  /** @internal whether this CreateTrainingJob call exceeds the limit (consumes one). */
-  takeLimitExceeded(): boolean {
-    if (this.limitExceeded <= 0) return false;
-    this.limitExceeded--;
-    return true;
+  /** @internal the quota this CreateTrainingJob call exceeds, if any (consumes one). */
+  takeLimitExceeded(): QuotaFault | undefined {
+    const hit = this.limitExceeded.find((c) => c.remaining > 0);
+    if (hit === undefined) return undefined;
+    hit.remaining--;
+    return hit.rule;
+  }
+
+  /** @internal the interruption of a job's training attempt, if any (consumes one). */
+  takeInterruption(jobName: string): InterruptionFault | undefined {
+    const hit = this.interruptions.find((c) => c.remaining > 0 && nameMatches(c.rule.namePattern, jobName));
+    if (hit === undefined) return undefined;
+    hit.remaining--;
+    return hit.rule;
+  }
+
+  /** @internal runs the hooks after a successful CreateTrainingJob. */
+  created(jobName: string): void {
+    for (const hook of this.afterCreate) hook(jobName);
   }
 
   /** @internal the injected failure reason for a starting job, if any (consumes one). */

@@ -2,7 +2,7 @@
 export { startSageMakerEmulator, handleHttp } from './server';
 export type { RunningSageMakerEmulator, StartSageMakerEmulatorOptions } from './server';
 export { SageMakerEmulator, SAGEMAKER_MODEL } from './emulator';
-export type { SageMakerEmulatorOptions } from './emulator';
+export type { S3Authorizer, SageMakerEmulatorOptions } from './emulator';
 export { FaultInjector, seededRandom } from './faults';
 export type { EventFaultRule, NameMatcher } from './faults';
 export { validateAgainstShape, formatValidationMessage, javaToString, ShapeTypeError } from './model-validate';

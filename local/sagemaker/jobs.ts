@@ -44,7 +44,7 @@ export interface StartProcessOptions {
   readonly onLine: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
-const STDERR_TAIL = 10;
+const STDERR_TAIL = 20;
 
 /**
  * Spawns the training command in its own process group.
@@ -121,8 +121,15 @@ export async function failureReasonFor(exit: ProcessExit, command: readonly stri
     reason = `AlgorithmError: ${(await readFile(failureFile, 'utf8')).trim()}`;
   } else {
     const code = exit.code ?? (exit.signal ? `signal ${exit.signal}` : 'unknown');
-    const message = exit.stderrTail.join('\n');
-    reason = `AlgorithmError: ExecuteUserScriptError:\nExitCode ${code}\nErrorMessage "${message}"\nCommand "${command.join(' ')}", exit code: ${code}`;
+    const head = `AlgorithmError: ExecuteUserScriptError:\nExitCode ${code}\nErrorMessage "`;
+    const tail = `"\nCommand "${command.join(' ')}", exit code: ${code}`;
+    // Within 1024 chars the message keeps the line that names the error: JavaScript stack frames
+    // go first (the error line is above them), then the start (a Python traceback ends with it).
+    let message = exit.stderrTail.join('\n');
+    const room = 1024 - head.length - tail.length;
+    if (message.length > room) message = exit.stderrTail.filter((l) => !/^\s+at /.test(l)).join('\n');
+    if (message.length > room) message = room > 3 ? `...${message.slice(message.length - room + 3)}` : '';
+    reason = `${head}${message}${tail}`;
   }
   return reason.length > 1024 ? `${reason.slice(0, 1021)}...` : reason;
 }

@@ -1,6 +1,7 @@
 /**
  * HTTP front of the SageMaker emulator: AWS JSON 1.1 on a loopback port, so the real
- * `@aws-sdk/client-sagemaker` (or any AWS CLI) talks to it with `endpoint` set.
+ * `@aws-sdk/client-sagemaker` (or any AWS CLI) talks to it with `endpoint` set. GET requests are
+ * S3's ListObjectsV2 over the emulator's local S3 folder (s3-list.ts), for `AWS_ENDPOINT_URL_S3`.
  * SigV4 signatures are accepted without verification.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { listenOnLoopback } from '../loopback';
 import { SageMakerEmulator, type SageMakerEmulatorOptions } from './emulator';
 import { CONTENT_TYPE, errorResponse, ServiceError, TARGET_PREFIX, toWire, type WireValue } from './protocol';
+import { handleS3Request } from './s3-list';
 
 /** Options of {@link startSageMakerEmulator}. */
 export interface StartSageMakerEmulatorOptions extends SageMakerEmulatorOptions {
@@ -55,6 +57,12 @@ function send(res: ServerResponse, statusCode: number, headers: Record<string, s
 
 /** Handles one HTTP request against an emulator. */
 export async function handleHttp(emulator: SageMakerEmulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method === 'GET') {
+    // S3 ListObjectsV2 (path style) over the emulator's local S3: see s3-list.ts.
+    const answer = handleS3Request(emulator.s3Root, req.method, req.url ?? '/');
+    send(res, answer.statusCode, { 'content-type': 'application/xml' }, answer.body);
+    return;
+  }
   try {
     if (req.method !== 'POST') throw new ServiceError('UnknownOperationException', `${req.method} is not supported; use POST /`);
     const target = String(req.headers['x-amz-target'] ?? '');

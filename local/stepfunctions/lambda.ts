@@ -108,7 +108,7 @@ export function checkPayloadSize(value: unknown, stateName: string): void {
   if (bytes > MAX_PAYLOAD_BYTES) {
     throw terminalError(
       'States.DataLimitExceeded',
-      `the result of state "${stateName}" is ${bytes} bytes, more than the ${MAX_PAYLOAD_BYTES} bytes Step Functions allows`,
+      `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} > ${MAX_PAYLOAD_BYTES}).`,
     );
   }
 }

@@ -39,7 +39,7 @@ import {
   type ExecutionStatusChangeEvent,
   statusChangeEvent,
 } from './events';
-import type { LambdaHandler } from './lambda';
+import { MAX_PAYLOAD_BYTES, type LambdaHandler } from './lambda';
 import { taskOverrides, toLib } from './task-overrides';
 import { TaskTokenRegistry } from './task-tokens';
 
@@ -194,6 +194,13 @@ export class LocalStepFunctions {
       throw new SfnServiceError('InvalidName', `Invalid Name: '${name}'`);
     }
     const input = args.input ?? '{}';
+    const inputBytes = Buffer.byteLength(input, 'utf8');
+    if (inputBytes > MAX_PAYLOAD_BYTES) {
+      throw new SfnServiceError(
+        'ValidationException',
+        `1 validation error detected: Value at 'input' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PAYLOAD_BYTES} (was ${inputBytes} bytes)`,
+      );
+    }
     let parsedInput: unknown;
     try {
       parsedInput = JSON.parse(input);
@@ -280,6 +287,17 @@ export class LocalStepFunctions {
    */
   sendTaskHeartbeat(taskToken: string): void {
     this.tokens.heartbeat(taskToken);
+  }
+
+  /**
+   * The state machine of the execution a task token was issued to (also once the token has
+   * closed), or undefined for a token this service never issued. AWS authorizes
+   * `SendTaskSuccess`/`SendTaskFailure`/`SendTaskHeartbeat` against it: the twin's IAM
+   * layer asks here (`resourceForTaskToken`).
+   */
+  stateMachineArnForTaskToken(taskToken: string): string | undefined {
+    const executionArn = this.tokens.executionArnOf(taskToken);
+    return executionArn === undefined ? undefined : this.executions.get(executionArn)?.description.stateMachineArn;
   }
 
   /**
@@ -390,6 +408,12 @@ export class LocalStepFunctions {
     const executionArn = execution.description.executionArn;
     for await (const event of events) {
       const mapped = toExecutionEvent(executionArn, event);
+      const oversized = oversizedState(event);
+      if (oversized !== undefined) {
+        // Step Functions fails the execution (States.DataLimitExceeded cannot be caught here).
+        this.finish(execution, { status: 'FAILED', error: 'States.DataLimitExceeded', cause: oversized });
+        execution.abort();
+      }
       // A wait whose timeout came from TimeoutSecondsPath has no timer of its own: close it here.
       if (event.type === 'StateFailed' && event.Error === 'States.Timeout') {
         this.tokens.closeTimedOut(executionArn, event.state.name, event.timestamp);
@@ -462,6 +486,26 @@ function failureOf(err: unknown): { status: ExecutionStatus; error?: string; cau
   const caught = err instanceof ExecutionError && err.cause instanceof Error ? err.cause : err;
   if (caught instanceof Error) return { status: 'FAILED', error: caught.name, cause: caught.message };
   return { status: 'FAILED', error: 'States.Runtime', cause: String(caught) };
+}
+
+/**
+ * The cause Step Functions gives when a state's input or output is over 256 KiB, or undefined.
+ *
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html
+ */
+function oversizedState(event: LibEvent): string | undefined {
+  if (!('state' in event)) return undefined;
+  const { state } = event;
+  for (const [what, value] of [['input', state.input], ['output', state.output]] as const) {
+    if (value === undefined) continue;
+    const bytes = Buffer.byteLength(JSON.stringify(value) ?? 'null', 'utf8');
+    if (bytes > MAX_PAYLOAD_BYTES) {
+      return what === 'output'
+        ? `The state/task '${state.name}' returned a result with a size exceeding the maximum number of bytes service limit (${bytes} > ${MAX_PAYLOAD_BYTES}).`
+        : `The state/task '${state.name}' has an input with a size exceeding the maximum number of bytes service limit (${bytes} > ${MAX_PAYLOAD_BYTES}).`;
+    }
+  }
+  return undefined;
 }
 
 function toExecutionEvent(executionArn: string, event: LibEvent): ExecutionEvent {

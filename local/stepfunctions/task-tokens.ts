@@ -98,6 +98,15 @@ export class TaskTokenRegistry {
     this.waiting(token);
   }
 
+  /**
+   * The execution a token was minted for (also once the token has closed), or undefined for a
+   * token this registry never issued. The IAM layer authorizes task-token calls against that
+   * execution's state machine.
+   */
+  executionArnOf(token: string): string | undefined {
+    return this.tokens.get(token)?.executionArn;
+  }
+
   /** Closes one token (its handler failed, so nobody will wait on it). */
   closeToken(token: string): void {
     const entry = this.tokens.get(token);

@@ -14,6 +14,8 @@ import {
   ConcurrentTick,
   RunAlreadyExists,
   RunNotFound,
+  PermissionDenied,
+  RequestRejected,
   TransientError,
 } from '../../lambda/core/orchestrator/errors';
 import type { JobRecord } from '../../lambda/core/orchestrator/records';
@@ -84,16 +86,33 @@ describe('error mapping', () => {
     // Assess
     await expect(load).rejects.toBeInstanceOf(TransientError);
     await expect(load).rejects.toThrow(
-      "dynamodb Get on table 'results' failed after retries: ProvisionedThroughputExceededException: slow down",
+      "dynamodb:GetItem on 'results' failed after the SDK's retries (ProvisionedThroughputExceededException: slow down); the step is retried",
     );
   });
 
-  it('passes other errors through unchanged', async () => {
+  it('turns a validation error into RequestRejected naming the operation and the table', async () => {
     // Prepare
-    const error = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+    const error = Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
     ddb.on(GetCommand).rejects(error);
-    // Act / Assess
-    await expect(store().getRun('r1')).rejects.toBe(error);
+    // Act
+    const get = store().getRun('r1');
+    // Assess
+    await expect(get).rejects.toBeInstanceOf(RequestRejected);
+    await expect(get).rejects.toThrow("dynamodb:GetItem on 'results' was rejected (ValidationException: Item size has exceeded the maximum allowed size)");
+  });
+
+  it('turns a denial into PermissionDenied naming the missing permission', async () => {
+    // Prepare
+    const error = Object.assign(
+      new Error('User: arn:aws:sts::123456789012:assumed-role/tick/x is not authorized to perform: dynamodb:UpdateItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/results'),
+      { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } },
+    );
+    ddb.on(UpdateCommand).rejects(error);
+    // Act
+    const park = store().storeTaskToken('r1', 't', 0);
+    // Assess
+    await expect(park).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(park).rejects.toThrow(/dynamodb:UpdateItem on 'results' was denied .*; allow 'dynamodb:UpdateItem' for the tuner's functions/);
   });
 });
 

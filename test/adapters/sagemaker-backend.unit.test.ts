@@ -11,6 +11,7 @@ import { SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { SageMakerBackend, toObservation } from '../../lambda/adapters/aws/sagemaker-backend';
 import { StepFunctionsWaker } from '../../lambda/adapters/aws/sfn-waker';
+import { PermissionDenied, TransientError } from '../../lambda/core/orchestrator/errors';
 
 const sagemaker = mockClient(SageMakerClient);
 const sfn = mockClient(SFNClient);
@@ -34,18 +35,43 @@ describe('SageMakerBackend.createJob', () => {
     expect(sagemaker.commandCalls(CreateTrainingJobCommand)[0].args[0].input).toEqual(request);
   });
 
-  it('treats ResourceInUse (a retried tick) as already started', async () => {
+  it('answers ResourceInUse with what SageMaker says about the existing job (for the ownership check)', async () => {
     sagemaker.on(CreateTrainingJobCommand).rejects(serviceError('ResourceInUse', 'Training job names must be unique'));
-    await expect(backend.createJob(request)).resolves.toEqual({ kind: 'exists' });
+    sagemaker.on(DescribeTrainingJobCommand).resolves({
+      TrainingJobName: 'hpo-run-0001-r1',
+      CreationTime: new Date('2026-01-01T00:00:00Z'),
+      HyperParameters: { lr: '0.1' },
+      RoleArn: 'arn:aws:iam::123456789012:role/R',
+    } as never);
+    await expect(backend.createJob(request)).resolves.toEqual({
+      kind: 'exists',
+      existing: { createdAt: '2026-01-01T00:00:00.000Z', hyperParameters: { lr: '0.1' }, roleArn: 'arn:aws:iam::123456789012:role/R' },
+    });
   });
 
   it.each([
-    ['ThrottlingException', 'Rate exceeded', 400],
-    ['ResourceLimitExceeded', 'The account-level service limit for ml.g4dn.xlarge is 2 Instances', 400],
-    ['InternalFailure', 'internal error', 500],
-  ])('keeps the job for a retry on %s', async (name, message, status) => {
+    ['ThrottlingException', 'Rate exceeded', 400, 'temporary'],
+    ['InternalFailure', 'internal error', 500, 'temporary'],
+    [
+      'ResourceLimitExceeded',
+      "The account-level service limit 'ml.g4dn.xlarge for training job usage' is 2 Instances, with current utilization of 2 Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota.",
+      400,
+      'capacity',
+    ],
+  ])('keeps the job for a retry on %s', async (name, message, status, cause) => {
     sagemaker.on(CreateTrainingJobCommand).rejects(serviceError(name, message, status));
-    await expect(backend.createJob(request)).resolves.toEqual({ kind: 'retry', reason: `${name}: ${message}` });
+    await expect(backend.createJob(request)).resolves.toEqual({ kind: 'retry', reason: `${name}: ${message}`, cause });
+  });
+
+  it('fails the run over a quota of 0 instead of retrying, naming the quota to raise', async () => {
+    const message =
+      "The account-level service limit 'ml.g4dn.xlarge for training job usage' is 0 Instances, with current utilization of 0 Instances and a request delta of 1 Instances. Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.";
+    sagemaker.on(CreateTrainingJobCommand).rejects(serviceError('ResourceLimitExceeded', message));
+    const result = await backend.createJob({ ...request, ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1 } });
+    expect(result).toMatchObject({ kind: 'over-quota', quotaName: 'ml.g4dn.xlarge for training job usage' });
+    expect(result.kind === 'over-quota' && result.reason).toBe(
+      "the account's SageMaker quota 'ml.g4dn.xlarge for training job usage' is 0 instances and one training job needs 1: request an increase of 'ml.g4dn.xlarge for training job usage' in Service Quotas (service Amazon SageMaker), or choose another instance type",
+    );
   });
 
   it('reports a ValidationException as an invalid definition, with its message', async () => {
@@ -54,9 +80,13 @@ describe('SageMakerBackend.createJob', () => {
     await expect(backend.createJob(request)).resolves.toEqual({ kind: 'invalid', reason: message });
   });
 
-  it('lets unexpected errors through (AccessDenied is a deployment problem, not a trial outcome)', async () => {
-    sagemaker.on(CreateTrainingJobCommand).rejects(serviceError('AccessDeniedException', 'not authorized'));
-    await expect(backend.createJob(request)).rejects.toThrow('not authorized');
+  it('turns AccessDenied into PermissionDenied naming the missing permission (iam:PassRole)', async () => {
+    sagemaker
+      .on(CreateTrainingJobCommand)
+      .rejects(serviceError('AccessDeniedException', 'User: arn:aws:sts::1:assumed-role/tick is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/R'));
+    const create = backend.createJob(request);
+    await expect(create).rejects.toBeInstanceOf(PermissionDenied);
+    await expect(create).rejects.toThrow(/^sagemaker:CreateTrainingJob on 'hpo-run-0001-r1' was denied .*allow 'iam:PassRole'/);
   });
 });
 
@@ -88,6 +118,11 @@ describe('SageMakerBackend.describeJob, stopJob, releaseWarmPool', () => {
     });
   });
 
+  it('turns throttling of DescribeTrainingJob into TransientError (the tick is retried, the run goes on)', async () => {
+    sagemaker.on(DescribeTrainingJobCommand).rejects(serviceError('ThrottlingException', 'Rate exceeded'));
+    await expect(backend.describeJob('j')).rejects.toBeInstanceOf(TransientError);
+  });
+
   it('answers undefined for a job SageMaker does not know', async () => {
     sagemaker.on(DescribeTrainingJobCommand).rejects(serviceError('ValidationException', 'Requested resource not found.'));
     await expect(backend.describeJob('nope')).resolves.toBeUndefined();
@@ -103,9 +138,14 @@ describe('SageMakerBackend.describeJob, stopJob, releaseWarmPool', () => {
     await expect(backend.stopJob('j')).resolves.toBe('not-running');
   });
 
+  it('says gone for a warm pool that is no longer there (released before, expired, reused)', async () => {
+    sagemaker.on(UpdateTrainingJobCommand).rejects(serviceError('ValidationException', 'The warm pool of training job j cannot be updated'));
+    await expect(backend.releaseWarmPool('j')).resolves.toBe('gone');
+  });
+
   it('releases a warm pool with KeepAlivePeriodInSeconds 0', async () => {
     sagemaker.on(UpdateTrainingJobCommand).resolves({});
-    await backend.releaseWarmPool('j');
+    await expect(backend.releaseWarmPool('j')).resolves.toBe('released');
     expect(sagemaker.commandCalls(UpdateTrainingJobCommand)[0].args[0].input).toEqual({
       TrainingJobName: 'j',
       ResourceConfig: { KeepAlivePeriodInSeconds: 0 },
@@ -127,8 +167,10 @@ describe('StepFunctionsWaker', () => {
     await expect(waker.wake('token', {})).resolves.toBe('expired');
   });
 
-  it('lets other errors through so EventBridge retries the delivery', async () => {
+  it('turns throttling into TransientError so the caller retries (EventBridge redelivers, WaitForChange retries)', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new SFNServiceException({ name: 'ThrottlingException', message: 'Rate exceeded', $fault: 'client', $metadata: {} }));
-    await expect(waker.wake('token', {})).rejects.toThrow('Rate exceeded');
+    const wake = waker.wake('token', {});
+    await expect(wake).rejects.toBeInstanceOf(TransientError);
+    await expect(wake).rejects.toThrow("states:SendTaskSuccess failed after the SDK's retries (ThrottlingException: Rate exceeded)");
   });
 });

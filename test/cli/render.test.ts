@@ -14,6 +14,9 @@ import {
   truncate,
   visibleLength,
   MAX_PROGRESS_LINES,
+  rankTrials,
+  trialStatusName,
+  TRIAL_STATUSES,
 } from '../../cli/render';
 import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
 import { toTuningSpec } from '../../lambda/core/input';
@@ -90,7 +93,7 @@ describe('renderProgress', () => {
     expect(lines[1]).toMatch(/^budget   \[#+\.+\] 8\/20 jobs started, 12 left$/);
     expect(lines[1].match(/#/g)).toHaveLength(Math.round((8 / 20) * (lines[1].indexOf(']') - lines[1].indexOf('[') - 1)));
     expect(lines[2]).toBe('jobs     2 running, 4 completed, 1 failed, 0 stopped');
-    expect(lines[3]).toBe('best     accuracy 0.931235 (trial 3 at epochs 3)');
+    expect(lines[3]).toBe('best job accuracy 0.931235 (trial 3 at epochs 3)');
     expect(lines[4]).toBe('running  hpo-mnist-hb-0005-r1  epochs 0->1  1m 55s');
     expect(lines[5]).toBe('         hpo-mnist-hb-0006-r3  epochs 1->3  1m 00s');
     expect(lines).toHaveLength(6);
@@ -116,7 +119,7 @@ describe('renderProgress', () => {
       { run: makeRun({ best: undefined, status: 'Stopping', statusReason: 'stop requested' }), jobs: [], trials: [], now: NOW },
       { width: 80, color: false },
     );
-    expect(lines).toContain('best     none yet');
+    expect(lines).toContain('best job none yet');
     expect(lines).toContain('reason   stop requested');
     expect(lines[0]).toContain('Stopping');
   });
@@ -146,19 +149,19 @@ describe('describeJobChange', () => {
   it('reports failures and stops with their reason on one line', () => {
     const job = makeJob(5, 0, 1);
     const failed = { ...job, status: 'Failed' as const, endedAt: at(30), failureReason: 'AlgorithmError: boom\nTraceback ...' };
-    expect(describeJobChange(job, failed, run)).toBe(`${formatClock(at(30))} failed hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1): AlgorithmError: boom Traceback ...`);
+    expect(describeJobChange(job, failed, run)).toBe(`${formatClock(at(30))} failed hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1): AlgorithmError: boom`);
     const stopped = { ...job, status: 'Stopped' as const, endedAt: at(31) };
     expect(describeJobChange(job, stopped, run)).toBe(`${formatClock(at(31))} stopped hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1)`);
   });
 });
 
 describe('renderLeaderboard', () => {
-  it('orders trials best first and unranked last, with a header line and a limit', () => {
+  it('orders trials best first and unranked last, with a header line, a limit and the ranking rule', () => {
     const run = makeRun();
     const trials = [makeTrial(0, 0.5), makeTrial(1, undefined, { status: 'Failed' }), makeTrial(2, 0.9), makeTrial(3, 0.7)];
     const text = renderLeaderboard(run, trials, 3);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('run mnist-hb: Running, Hyperband, maximize accuracy; best accuracy 0.931235 (trial 3 at epochs 3)');
+    expect(lines[0]).toBe('run mnist-hb: Running, Hyperband, maximize accuracy; best: trial 2, accuracy 0.9 at epochs 1');
     expect(lines[1]).toBe('rank  trial  accuracy  epochs  status  bracket  layers  lr        optimizer');
     expect(lines.slice(2, 5).map((l) => l.trim().split(/\s+/).slice(0, 3))).toEqual([
       ['1', '2', '0.9'],
@@ -167,7 +170,60 @@ describe('renderLeaderboard', () => {
     ]);
     expect(lines[2]).toContain('0.001235');
     expect(lines[5]).toBe('(1 more trial not shown)');
-    expect(renderLeaderboard(run, trials).split('\n')[5]).toMatch(/^ {3}- {6}1 {9}- {7}- {2}Failed/);
+    expect(lines[6]).toBe(
+      "(ranked by the epochs reached, then accuracy (higher first); the best single job (AMT's BestTrainingJob) is trial 3's at epochs 3 (accuracy 0.931235), ranked 2: a result after fewer epochs ranks below one that trained further)",
+    );
+    expect(renderLeaderboard(run, trials).split('\n')[5]).toMatch(/^ {3}- {6}1 {9}- {7}- {2}failed/);
+  });
+
+  it('ranks by the highest rung reached first, then by the objective there', () => {
+    // Prepare: trial 1 has the best value, but at epochs 1; trials 2 and 3 reached epochs 3
+    const run = makeRun({ best: undefined });
+    const trials = [
+      makeTrial(1, 0.99),
+      makeTrial(2, 0.6, { milestone: 3, results: { '1': 0.6, '3': 0.8 }, status: 'Completed' }),
+      makeTrial(3, 0.7, { milestone: 3, results: { '1': 0.7, '3': 0.85 }, status: 'Running' }),
+    ];
+    // Act
+    const ranked = rankTrials(run, trials);
+    // Assess
+    expect(ranked.map((r) => [r.position, r.trial.trialId, r.milestone, r.objective])).toEqual([
+      [1, 3, 3, 0.85],
+      [2, 2, 3, 0.8],
+      [3, 1, 1, 0.99],
+    ]);
+    const minimize = makeRun({ spec: { ...run.spec, objective: { ...run.spec.objective, type: 'Minimize' } } });
+    expect(rankTrials(minimize, trials).map((r) => r.trial.trialId)).toEqual([2, 3, 1]);
+  });
+
+  it('names every trial status in words, telling apart what the scheduler calls Stopped', () => {
+    const running = makeRun();
+    const ended = makeRun({ status: 'Completed' });
+    const paused = makeTrial(1, 0.5, { status: 'Paused', milestone: 1 });
+    const notPromoted = makeTrial(2, 0.5, { status: 'Stopped', milestone: 1 });
+    const stoppedJob = makeTrial(3, undefined, { status: 'Stopped', milestone: 1, results: { '1': null } });
+    const noMetric = makeTrial(4, undefined, { status: 'Stopped', milestone: 1, results: { '1': null } });
+    const jobs = [makeJob(3, 0, 1, { status: 'Stopped' }), makeJob(4, 0, 1, { status: 'Completed' })];
+    expect(trialStatusName(running, paused)).toBe('paused');
+    expect(trialStatusName(ended, paused)).toBe('not promoted');
+    expect(trialStatusName(ended, notPromoted)).toBe('not promoted');
+    expect(trialStatusName(ended, stoppedJob, jobs)).toBe('stopped');
+    expect(trialStatusName(ended, noMetric, jobs)).toBe('no result');
+    expect(trialStatusName(ended, makeTrial(5, 0.9, { status: 'Completed', milestone: 1 }))).toBe('completed');
+    expect(trialStatusName(ended, makeTrial(6, undefined, { status: 'Completed', milestone: 9, results: { '9': null } }))).toBe('no result');
+    expect(trialStatusName(running, makeTrial(7, undefined, { status: 'Running' }))).toBe('running');
+    expect(trialStatusName(ended, makeTrial(7, undefined, { status: 'Running' }))).toBe('stopped');
+    expect(trialStatusName(ended, makeTrial(8, undefined, { status: 'Failed' }))).toBe('failed');
+    expect(Object.keys(TRIAL_STATUSES).sort()).toEqual(['completed', 'failed', 'no result', 'not promoted', 'paused', 'running', 'stopped']);
+  });
+
+  it('says when a finished run has no result, instead of "none yet"', () => {
+    const finished = makeRun({ status: 'Completed', best: undefined });
+    const trials = [makeTrial(1, undefined, { status: 'Failed' })];
+    expect(renderLeaderboard(finished, trials).split('\n')[0]).toBe(
+      'run mnist-hb: Completed, Hyperband, maximize accuracy; best: none, no training job reported accuracy',
+    );
+    expect(renderLeaderboard(makeRun({ best: undefined }), []).split('\n')[0]).toMatch(/; best: none yet$/);
   });
 });
 

@@ -65,10 +65,21 @@ describe('hpo report (local run, end to end)', () => {
     expect(readFileSync(join(cwd, 'out', 'r.html'), 'utf8')).toContain('data-chart="learning-curves"');
   });
 
-  it('refuses an unknown run and lists the local runs', async () => {
+  it('refuses an unknown run with exit code 1 and lists the local runs', async () => {
     const c = capture(cwd);
-    await expect(runReport(['nope'], c.io)).rejects.toThrow(new CliError(`no local run 'nope'; local runs: ${RUN_NAME} (use --table <name> for a deployed tuner)`));
+    const refused = runReport(['nope'], c.io);
+    await expect(refused).rejects.toThrow(
+      new CliError(`no local run 'nope' in home; local runs: ${RUN_NAME}. For a deployed tuner, pass --table <name> (the ResultsTableName output of the stack)`),
+    );
+    await expect(refused).rejects.toMatchObject({ exitCode: 1 });
+    await expect(runReport(['nope', '--local'], c.io)).rejects.toMatchObject({ message: `no local run 'nope' in home; local runs: ${RUN_NAME}`, exitCode: 1 });
     expect(existsSync(join(cwd, 'home', 'runs', 'nope'))).toBe(false);
+  });
+
+  it('accepts --local, as hpo results and hpo status do', async () => {
+    const c = capture(cwd);
+    expect(await runReport([RUN_NAME, '--local', '--out', 'local.html'], c.io)).toBe(0);
+    expect(readFileSync(join(cwd, 'local.html'), 'utf8')).toContain('data-chart="learning-curves"');
   });
 });
 
@@ -78,6 +89,7 @@ describe('hpo report arguments', () => {
       kind: 'ok',
       args: { run: 'r1', table: 't', out: 'x.html', pricePerHour: 1.5 },
     });
+    expect(parseReportArgs(['r1', '--local'])).toEqual({ kind: 'ok', args: { run: 'r1', local: true } });
     expect(parseReportArgs(['--help'])).toEqual({ kind: 'help' });
   });
 
@@ -87,8 +99,9 @@ describe('hpo report arguments', () => {
     [['a', '--price-per-hour', 'x'], "--price-per-hour must be a non-negative number, got 'x'"],
     [['a', '--price-per-hour', '-1'], "--price-per-hour must be a non-negative number, got '-1'"],
     [['a', '--table'], '--table needs a value'],
-    [['a', '--json'], "unknown option '--json' for hpo report; allowed: --table, --out, --price-per-hour, --help"],
-    [['../x'], "'../x' is not a run name: use letters, digits, '-', '_' and '.'"],
+    [['a', '--json'], "unknown option '--json' for hpo report; allowed: --local, --table, --out, --price-per-hour, --help"],
+    [['a', '--local', '--table', 't'], 'use either --local or --table <name>, not both'],
+    [['../x'], "'../x' is not a valid run name: 1-32 letters, digits and hyphens, starting and ending with a letter or digit"],
   ])('refuses %j', (argv, message) => {
     expect(() => parseReportArgs(argv)).toThrow(new CliError(message));
   });

@@ -2,7 +2,9 @@ import { renderReport } from '../../cli/report/render';
 import { progress, isGeometric } from '../../cli/report/model';
 import { formatValue, linearScale, logScale, niceDomain, niceTicks } from '../../cli/report/scales';
 import { esc } from '../../cli/report/svg';
-import { emptyRun, syncHyperbandRun, XSS_REASON, type RunFixture } from '../fixtures/report/runs';
+import { hyperparameterImportance, MIN_TRIALS } from '../../cli/report/importance';
+import { rankTrials } from '../../cli/render';
+import { ashaLossRun, emptyRun, syncHyperbandRun, XSS_REASON, type RunFixture } from '../fixtures/report/runs';
 
 const GENERATED_AT = new Date('2025-05-04T12:00:00Z');
 
@@ -58,7 +60,7 @@ describe('renderReport: synchronous Hyperband, 13 jobs (Maximize)', () => {
     expect(html.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
     expect(nestingProblem(html)).toBeUndefined();
-    for (const heading of ['Best objective so far', 'Learning curves', 'Hyperparameters', 'Training jobs', 'Best trial']) {
+    for (const heading of ['Leaderboard', 'Best objective so far', 'Learning curves', 'Hyperparameters', 'Parallel coordinates', 'Hyperparameter importance', 'Training jobs', 'Best trial']) {
       expect(html).toContain(`<h2>${heading}</h2>`);
     }
     expect(markup(html)).not.toMatch(/NaN|Infinity|undefined/);
@@ -227,6 +229,95 @@ describe('renderReport: edge cases', () => {
     expect(html).not.toContain('<i>done');
     expect(html).toContain('&#60;title&#62;t');
     expect(nestingProblem(html)).toBeUndefined();
+  });
+});
+
+describe('renderReport: the leaderboard, as hpo results ranks it', () => {
+  const fixture = syncHyperbandRun();
+  const html = render(fixture);
+
+  it('lists every trial in the leaderboard order with the same status names, resource named after its hyperparameter', () => {
+    const rows = [...html.matchAll(/<tr class="trial-row" data-trial="(\d+)">([\s\S]*?)<\/tr>/g)];
+    const ranked = rankTrials(fixture.run, fixture.trials, fixture.jobs);
+    expect(rows.map((m) => Number(m[1]))).toEqual(ranked.map((r) => r.trial.trialId));
+    expect(rows.map((m) => /class="badge trial-[^"]+"[^>]*>([^<]+)</.exec(m[2])?.[1])).toEqual(ranked.map((r) => r.status));
+    expect(rows[0][1]).toBe('8');
+    expect(new Set(ranked.map((r) => r.status))).toEqual(new Set(['completed', 'not promoted', 'failed']));
+    expect(html).toMatch(/<table class="data" data-table="leaderboard"><thead><tr><th scope="col" data-col="0" class="num">rank<\/th><th scope="col" data-col="1" class="num">trial<\/th><th scope="col" data-col="2" class="num">accuracy<\/th><th scope="col" data-col="3" class="num">epochs<\/th><th scope="col" data-col="4">status<\/th>/);
+    expect(html).toContain('9 trials, ranked by the epochs reached, then accuracy (higher first)');
+    expect(html).toContain('<b>not promoted</b>: finished its rung but did not rank in the top 1/eta of it');
+  });
+
+  it('names the resource the same in the job table (no "milestone", no "rung (...)")', () => {
+    expect(html).toMatch(/<th scope="col" data-col="2" class="num">epochs<\/th><th scope="col" data-col="3">status<\/th>/);
+    expect(markup(html)).not.toMatch(/milestone<|rung \(/);
+  });
+
+  it('says when the best single job is not the leaderboard\'s first', () => {
+    // Prepare: the recorded best job is trial 3's at 3 epochs (a lucky low-rung result)
+    const lucky = { ...fixture.run, best: { ...fixture.run.best!, trialId: 3, milestone: 3, jobName: 'hpo-cifar-hb-3-3', objective: 0.95 } };
+    const text = render({ ...fixture, run: lucky });
+    expect(text).toContain("the best single job (AMT&#39;s BestTrainingJob) is trial 3&#39;s at epochs 3 (accuracy 0.95), ranked 2");
+    expect(text).toContain('<span class="big">0.925</span>'); // the best trial stays the leaderboard's first
+  });
+
+  it('says a finished run without a result has none, instead of "yet"', () => {
+    const empty = emptyRun();
+    const ended = render({ ...empty, run: { ...empty.run, status: 'Completed' }, jobs: empty.jobs.map((j) => ({ ...j, status: 'Failed' as const })) });
+    expect(ended).toContain('None: the run ended without any training job reporting accuracy.');
+  });
+
+  it('pages only long tables: the pager is hidden until script shows it', () => {
+    expect(markup(html)).not.toContain('data-pager=');
+    const long = render(ashaLossRun());
+    expect(long).toContain('<table class="data" data-table="jobs" data-page-size="25">');
+    expect(long).toContain('<table class="data" data-table="leaderboard" data-page-size="25">');
+    expect(long).toMatch(/<div class="pager" data-pager="jobs" data-noun="job" hidden>/);
+    expect(count(long, /<tr class="job-row"/g)).toBe(57);
+  });
+});
+
+describe('renderReport: an objective that spans decades', () => {
+  const fixture = ashaLossRun();
+  const html = render(fixture);
+
+  it('puts every objective axis on a log scale and says so; a narrow objective stays linear', () => {
+    for (const id of ['best-vs-time', 'best-vs-resource', 'learning-curves', 'hp-lr', 'hp-layers', 'hp-optimizer']) {
+      expect(chart(html, id)).toContain('data-y-scale="log"');
+    }
+    expect(html).toContain('The objective spans more than a decade, so its axis is logarithmic.');
+    expect(chart(render(syncHyperbandRun()), 'best-vs-time')).toContain('data-y-scale="linear"');
+    expect(markup(html)).not.toMatch(/NaN|Infinity|undefined/);
+    expect(nestingProblem(html)).toBeUndefined();
+  });
+
+  it('draws parallel coordinates with one line per trial with a result, the best on top', () => {
+    const svg = chart(html, 'parallel-coordinates')!;
+    expect(count(svg, /<path class="line pc-line/g)).toBe(39);
+    expect(count(svg, /pc-best/g)).toBe(1);
+    expect(svg.lastIndexOf('pc-best')).toBeGreaterThan(svg.lastIndexOf('pc-q0'));
+    expect(count(svg, /data-axis="/g)).toBe(5);
+  });
+});
+
+describe('hyperparameter importance (permutation importance of a random forest)', () => {
+  it('finds what the fixture\'s loss depends on: lr most, then the epochs, layers a little, optimizer not at all', () => {
+    const result = hyperparameterImportance(ashaLossRun());
+    if (result.kind !== 'estimated') throw new Error(result.reason);
+    expect(result.features.map((f) => f.name)).toEqual(['lr', 'epochs', 'layers', 'optimizer']);
+    expect(result.features[0].share).toBeGreaterThan(0.5);
+    expect(result.features[3].share).toBeLessThan(0.05);
+    expect(result.features.reduce((s, f) => s + f.share, 0)).toBeCloseTo(1);
+    expect(result.oobR2).toBeGreaterThan(0.5);
+    expect(result).toMatchObject({ samples: 56, trials: 39, logTarget: true });
+  });
+
+  it('is deterministic (seeded by the run), and needs enough trials', () => {
+    expect(hyperparameterImportance(ashaLossRun())).toEqual(hyperparameterImportance(ashaLossRun()));
+    const few = syncHyperbandRun();
+    const result = hyperparameterImportance({ ...few, trials: few.trials.slice(0, 5) });
+    expect(result).toEqual({ kind: 'not-enough', reason: `4 trials have a result; an importance estimate needs at least ${MIN_TRIALS}.` });
+    expect(render({ ...few, trials: few.trials.slice(0, 5) })).toContain('data-chart-empty="importance"');
   });
 });
 

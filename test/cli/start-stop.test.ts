@@ -65,6 +65,22 @@ describe('hpo start / hpo stop against the local Step Functions endpoint', () =>
     expect(consoleUrl('eu-west-1', 'x')).toBe('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/x');
   });
 
+  it('prints the validator\'s warnings before starting, and starts', async () => {
+    // Prepare: a metric regex JavaScript cannot compile is a warning, not an error
+    const input = tuningInput({ name: 'warned' }) as unknown as { TrainingJobDefinition: { AlgorithmSpecification: { MetricDefinitions: unknown[] } } };
+    input.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions.push({ Name: 'loss', Regex: 'loss=([0-9.]+' });
+    const file = writeInput('warned.json', input);
+    // Act
+    const { code, err } = await cli(runStart, [file, '--state-machine', SM]);
+    // Assess
+    expect(code).toBe(0);
+    expect(err).toBe(
+      'warning $.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions[1].Regex: metric "loss": Regex does not compile as a JavaScript regular expression: the local twin cannot read this metric\n' +
+        'warned.json: 1 warning; starting anyway\n',
+    );
+    expect(sfn.listExecutions().map((e) => e.name)).toEqual(['warned']);
+  });
+
   it('--name names the execution', async () => {
     const file = writeInput('named.json', tuningInput({ name: 'base' }));
     expect((await cli(runStart, [file, '--state-machine', SM, '--name', 'base-try2'])).code).toBe(0);

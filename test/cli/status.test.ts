@@ -39,8 +39,9 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
     expect(field('reason')).toBe(older.statusReason);
     expect(field('jobs')).toBe(`${c.jobsStarted} started, ${c.jobsCompleted} completed, ${c.jobsFailed} failed, ${c.jobsStopped} stopped, 0 in flight`);
     expect(field('budget left')).toBe(`${12 - c.jobsStarted} of 12 training jobs`);
-    expect(field('best so far')).toBe(
-      `accuracy ${Number(older.best!.objective.toPrecision(6))} (trial ${older.best!.trialId} at epochs ${older.best!.milestone}), job ${older.best!.jobName}`,
+    expect(field('best trial')).toMatch(/^trial \d+, accuracy 0\.\d+ at epochs 9$/);
+    expect(field('best job')).toBe(
+      `${older.best!.jobName}, accuracy ${Number(older.best!.objective.toPrecision(6))} (trial ${older.best!.trialId} at epochs ${older.best!.milestone})`,
     );
     const seconds = (Date.parse(older.endedAt!) - Date.parse(older.createdAt)) / 1000;
     expect(field('elapsed')).toMatch(new RegExp(`^\\d+[smhd]( \\d+[smh])? \\(${formatDateTime(older.createdAt)} to ${formatDateTime(older.endedAt)}\\)$`));
@@ -53,7 +54,7 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
     const { code, out } = await status([]);
     expect(code).toBe(0);
     const lines = out.trimEnd().split('\n');
-    expect(lines[0].split(/\s+/)).toEqual(['run', 'status', 'strategy', 'jobs', 'best', 'created']);
+    expect(lines[0].split(/\s+/)).toEqual(['run', 'status', 'strategy', 'jobs', 'best', 'job', 'created']);
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['newer', 'older']);
     expect(lines[1]).toContain(`${newer.counters.jobsStarted}  ${Number(newer.best!.objective.toPrecision(6))} (trial ${newer.best!.trialId})`);
     expect(lines[1]).toMatch(/^newer\s+Completed\s+ASHA\s/);
@@ -62,7 +63,7 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
 
   it('an unknown run names the local runs', async () => {
     const { code, err } = await status(['gone', '--local']);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(err).toBe("error: no local run 'gone' in .hpo; local runs: newer, older\n");
   });
 

@@ -100,10 +100,25 @@ describe('hpo validate', () => {
     }
   });
 
+  it('an input with LocalConfig and no cloud placeholders is valid for hpo local, and says what a deployed run needs', async () => {
+    const file = 'examples/pytorch-sagemaker/tuning.local.json';
+    expect(await run('validate', file)).toEqual({
+      code: 0,
+      out:
+        `${file}: valid for hpo local (Hyperband, 1 parameter, 12 training jobs)\n` +
+        'a deployed run (hpo start) also needs: TrainingJobDefinition.AlgorithmSpecification.TrainingImage, ' +
+        'TrainingJobDefinition.ResourceConfig, TrainingJobDefinition.StoppingCondition (hpo local uses local defaults for them)\n',
+      err: '',
+    });
+    const json = JSON.parse((await run('validate', file, '--json')).out) as { valid: boolean; deployedRunNeeds: string[] };
+    expect(json.valid).toBe(true);
+    expect(json.deployedRunNeeds).toHaveLength(3);
+  });
+
   it('prints {valid, problems} with --json', async () => {
     const valid = await run('validate', '--json', 'examples/asha/tuning.json');
     expect(valid.code).toBe(0);
-    expect(JSON.parse(valid.out)).toEqual({ valid: true, problems: [] });
+    expect(JSON.parse(valid.out)).toEqual({ valid: true, problems: [], deployedRunNeeds: [] });
     const invalid = await run('validate', 'examples/invalid/tuning.json', '--json');
     expect(invalid.code).toBe(2);
     const doc = JSON.parse(invalid.out) as { valid: boolean; problems: { path: string; message: string; severity: string; value?: unknown }[] };

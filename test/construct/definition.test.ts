@@ -38,6 +38,15 @@ const LAMBDA_RETRY = {
   MaxDelaySeconds: 30,
   JitterStrategy: 'FULL',
 };
+const TRANSIENT_RETRY = {
+  ErrorEquals: ['TransientError', 'Sandbox.Timedout'],
+  IntervalSeconds: 5,
+  MaxAttempts: 8,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  JitterStrategy: 'FULL',
+};
+const RUN_FAILED = { ErrorEquals: ['PermissionDenied', 'RequestRejected'], Next: 'RunFailed' };
 
 describe('state machine definition', () => {
   let f: Fixture;
@@ -54,10 +63,12 @@ describe('state machine definition', () => {
     expect(Object.fromEntries(Object.entries(states).map(([n, s]) => [n, s.Type]))).toEqual({
       'IsContinuation?': 'Choice',
       ResumeRun: 'Pass',
+      RetryLater: 'Pass',
       Validate: 'Task',
       InvalidInput: 'Fail',
       Init: 'Task',
       RunAlreadyExists: 'Fail',
+      RunFailed: 'Fail',
       Tick: 'Task',
       CountTick: 'Pass',
       'Done?': 'Choice',
@@ -81,11 +92,11 @@ describe('state machine definition', () => {
     });
   });
 
-  test('Validate: the whole input in, {input, spec} out, InvalidTuningInput -> InvalidInput', () => {
+  test('Validate: the whole input in, only {runId} out (no state carries the input), InvalidTuningInput -> InvalidInput', () => {
     expect(states.Validate).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: { FunctionName: fnArn('ValidateFunction'), 'Payload.$': '$' },
-      ResultSelector: { 'input.$': '$.Payload.input', 'spec.$': '$.Payload.spec' },
+      ResultSelector: { 'runId.$': '$.Payload.runId' },
       Retry: [LAMBDA_RETRY],
       Catch: [{ ErrorEquals: ['InvalidTuningInput'], Next: 'InvalidInput' }],
       Next: 'Init',
@@ -96,21 +107,21 @@ describe('state machine definition', () => {
     expect(states.InvalidInput).toEqual({ Type: 'Fail', Comment: expect.any(String), ErrorPath: '$.Error', CausePath: '$.Cause' });
   });
 
-  test('Init: execution context + validated input in, {runId, generation: 0, ticks: 0} out', () => {
+  test('Init: execution context + the execution\'s own input in, {runId, generation: 0, ticks: 0} out', () => {
     expect(states.Init).toMatchObject({
       Parameters: {
         FunctionName: fnArn('InitFunction'),
         Payload: {
           execution: { 'Id.$': '$$.Execution.Id', 'Name.$': '$$.Execution.Name', 'StartTime.$': '$$.Execution.StartTime' },
-          'input.$': '$.input',
-          'spec.$': '$.spec',
+          'input.$': '$$.Execution.Input',
         },
       },
       ResultSelector: { 'runId.$': '$.Payload.runId', generation: 0, ticks: 0 },
-      Retry: [LAMBDA_RETRY],
+      Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
       Catch: [
         { ErrorEquals: ['RunAlreadyExists'], Next: 'RunAlreadyExists' },
         { ErrorEquals: ['InvalidTuningInput'], Next: 'InvalidInput' },
+        RUN_FAILED,
       ],
       Next: 'Tick',
     });
@@ -126,13 +137,29 @@ describe('state machine definition', () => {
         'retryAfterSeconds.$': '$.Payload.retryAfterSeconds',
       },
       ResultPath: '$.tick',
-      Retry: [
-        LAMBDA_RETRY,
-        { ErrorEquals: ['TransientError', 'ConcurrentTick'], IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' },
+      Retry: [LAMBDA_RETRY, { ...TRANSIENT_RETRY, ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'ConcurrentTick'] }],
+      Catch: [
+        { ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'ConcurrentTick'], ResultPath: '$.error', Next: 'RetryLater' },
+        RUN_FAILED,
       ],
       Next: 'CountTick',
     });
-    expect(states.Tick.Catch).toBeUndefined();
+    expect(states.RunFailed).toMatchObject({ Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' });
+  });
+
+  test('RetryLater: a step whose retries are spent counts a tick and backs off; the run never fails for it', () => {
+    expect(states.RetryLater).toMatchObject({
+      Type: 'Pass',
+      Parameters: {
+        'runId.$': '$.runId',
+        'generation.$': '$.generation',
+        'ticks.$': 'States.MathAdd($.ticks, 1)',
+        status: 'running',
+        version: 0,
+        retryAfterSeconds: 60,
+      },
+      Next: 'Done?',
+    });
   });
 
   test('CountTick rebuilds a flat, small state and counts this execution\'s ticks', () => {
@@ -170,18 +197,19 @@ describe('state machine definition', () => {
       },
       TimeoutSeconds: 120,
       ResultPath: null,
-      Retry: [LAMBDA_RETRY],
-      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Tick' }],
+      Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
+      Catch: [{ ErrorEquals: ['States.Timeout', 'TransientError', 'Sandbox.Timedout'], ResultPath: null, Next: 'Tick' }, RUN_FAILED],
       Next: 'Tick',
     });
     expect(states.WaitForChange.HeartbeatSeconds).toBeUndefined();
   });
 
-  test('Finalize: its result is the execution output', () => {
+  test('Finalize: its result is the execution output; it continues over invocations and retries transient errors', () => {
     expect(states.Finalize).toMatchObject({
       Parameters: { FunctionName: fnArn('FinalizeFunction'), Payload: { 'runId.$': '$.runId' } },
       OutputPath: '$.Payload',
-      Retry: [LAMBDA_RETRY],
+      Retry: [LAMBDA_RETRY, { ErrorEquals: ['FinalizeIncomplete'], IntervalSeconds: 1, MaxAttempts: 30, BackoffRate: 1 }, TRANSIENT_RETRY],
+      Catch: [{ ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'FinalizeIncomplete'], ResultPath: '$.error', Next: 'RetryLater' }, RUN_FAILED],
       Next: 'Succeeded',
     });
     expect(states.Succeeded).toEqual({ Type: 'Succeed' });
@@ -273,7 +301,12 @@ describe('synthesizeDefinitionForLocal', () => {
       { HyperParameterTuningJobName: 'run-1' },
       {
         context: {
-          Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:tuner:run-1', Name: 'run-1', StartTime: '2025-01-01T00:00:00Z' },
+          Execution: {
+            Id: 'arn:aws:states:us-east-1:000000000000:execution:tuner:run-1',
+            Name: 'run-1',
+            StartTime: '2025-01-01T00:00:00Z',
+            Input: { HyperParameterTuningJobName: 'run-1' },
+          },
           StateMachine: { Id: 'arn:aws:states:us-east-1:000000000000:stateMachine:tuner' },
           Task: { Token: 'token-1' },
         } as never,
@@ -281,7 +314,7 @@ describe('synthesizeDefinitionForLocal', () => {
           taskResourceLocalHandlers: {
             Validate: (input) => {
               calls.push(`Validate ${JSON.stringify(input)}`);
-              return { Payload: { input: (input as { Payload: Record<string, string> }).Payload, spec: { runName: 'run-1' } } };
+              return { Payload: { runId: (input as { Payload: Record<string, string> }).Payload.HyperParameterTuningJobName } };
             },
             Init: (input) => {
               // aws-local-stepfunctions fills $$.Execution.StartTime itself.
@@ -308,7 +341,7 @@ describe('synthesizeDefinitionForLocal', () => {
     await expect(execution.result).resolves.toEqual({ BestTrainingJob: { TrainingJobName: 'x' } });
     expect(calls).toEqual([
       'Validate {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:validate","Payload":{"HyperParameterTuningJobName":"run-1"}}',
-      'Init {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:init","Payload":{"execution":{"Id":"arn:aws:states:us-east-1:000000000000:execution:tuner:run-1","Name":"run-1","StartTime":"<time>"},"input":{"HyperParameterTuningJobName":"run-1"},"spec":{"runName":"run-1"}}}',
+      'Init {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:init","Payload":{"execution":{"Id":"arn:aws:states:us-east-1:000000000000:execution:tuner:run-1","Name":"run-1","StartTime":"<time>"},"input":{"HyperParameterTuningJobName":"run-1"}}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":0}}',
       'WaitForChange {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:wait-for-change","Payload":{"runId":"run-1","taskToken":"token-1","version":1}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":1}}',

@@ -3,15 +3,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { actionsOfRole, Fixture, Handler, logicalId, makeTuner, roleOf, statementsOfRole } from './helpers';
 
-const TABLE_RW = [
-  'dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem',
-  'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator',
-  'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem',
-];
+import { TABLE_ACTIONS } from '../../lib/private/perms';
+
 const OWN_LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 const SQS_DLQ = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
-const TASK_RESPONSE = ['states:SendTaskFailure', 'states:SendTaskSuccess'];
+const TASK_RESPONSE = ['states:SendTaskSuccess'];
+const table = (handler: Handler): string[] => [...TABLE_ACTIONS[handler]];
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 
@@ -28,12 +26,13 @@ describe('IAM', () => {
   describe('each function gets exactly what it needs', () => {
     const expected: Record<Handler, string[]> = {
       validate: [...OWN_LOGS, ...XRAY],
-      init: [...OWN_LOGS, ...XRAY, ...TABLE_RW],
-      tick: [...OWN_LOGS, ...XRAY, ...TABLE_RW, 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'iam:PassRole'],
-      'wait-for-change': [...OWN_LOGS, ...XRAY, ...TABLE_RW, ...TASK_RESPONSE],
-      finalize: [...OWN_LOGS, ...XRAY, ...TABLE_RW, 'sagemaker:DescribeTrainingJob', 'sagemaker:UpdateTrainingJob'],
-      'on-training-event': [...OWN_LOGS, ...XRAY, ...TABLE_RW, ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],
-      'on-execution-end': [...OWN_LOGS, ...XRAY, ...TABLE_RW, ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTrainingJobs', 'sagemaker:StopTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      init: [...OWN_LOGS, ...XRAY, ...table('init')],
+      // Tick stops jobs too: completion criteria met with jobs running; a job created while a stop was under way.
+      tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole', 's3:ListBucket'],
+      'wait-for-change': [...OWN_LOGS, ...XRAY, ...table('wait-for-change'), ...TASK_RESPONSE],
+      finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:UpdateTrainingJob'],
+      'on-training-event': [...OWN_LOGS, ...XRAY, ...table('on-training-event'), ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],
+      'on-execution-end': [...OWN_LOGS, ...XRAY, ...table('on-execution-end'), ...SQS_DLQ, 'sagemaker:StopTrainingJob', 'sagemaker:UpdateTrainingJob'],
     };
     test.each(Object.keys(expected) as Handler[])('%s', (handler) => {
       expect(actionsOfRole(f.template, roleOf(f, handler))).toEqual(sorted(expected[handler]));
@@ -51,10 +50,18 @@ describe('IAM', () => {
 
   test('SageMaker actions are scoped to training-job/<prefix>-*', () => {
     for (const handler of ['tick', 'finalize', 'on-training-event', 'on-execution-end'] as Handler[]) {
-      const sagemaker = statementsOfRole(f.template, roleOf(f, handler)).filter((s) => s.Action.some((a) => a.startsWith('sagemaker:') && a !== 'sagemaker:ListTrainingJobs'));
+      const sagemaker = statementsOfRole(f.template, roleOf(f, handler)).filter((s) => s.Action.some((a) => a.startsWith('sagemaker:')));
       expect(sagemaker).toHaveLength(1);
       expect(sagemaker[0].Resource).toEqual([trainingJobArn]);
     }
+  });
+
+  test('tick lists only the checkpoints/ prefix of the tuner\'s bucket', () => {
+    const list = statementsOfRole(f.template, roleOf(f, 'tick')).filter((s) => s.Action.includes('s3:ListBucket'));
+    expect(list).toHaveLength(1);
+    expect(list[0].Action).toEqual(['s3:ListBucket']);
+    expect(list[0].Condition).toEqual({ StringLike: { 's3:prefix': ['checkpoints/*'] } });
+    expect(list[0].Resource).toEqual([{ 'Fn::GetAtt': [f.stack.getLogicalId(f.tuner.bucket.node.defaultChild as never), 'Arn'] }]);
   });
 
   test('iam:PassRole only on the training role, only to SageMaker', () => {
@@ -140,7 +147,6 @@ describe('IAM', () => {
     expect(wildcard.sort()).toEqual(
       [
         ...fnRoles,
-        'TunerOnExecutionEndFunctionRoleDefaultPolicy: sagemaker:ListTrainingJobs',
         'TunerRoleDefaultPolicy: logs:CreateLogDelivery,logs:GetLogDelivery,logs:UpdateLogDelivery,logs:DeleteLogDelivery,logs:ListLogDeliveries,logs:PutResourcePolicy,logs:DescribeResourcePolicies,logs:DescribeLogGroups',
         'TunerRoleDefaultPolicy: xray:PutTraceSegments,xray:PutTelemetryRecords,xray:GetSamplingRules,xray:GetSamplingTargets',
         'TunerTrainingRoleDefaultPolicy: cloudwatch:PutMetricData',

@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { HyperparameterTuner, LogLevel } from '../../lib';
 import { aslOf, FUNCTION_IDS, fn, Fixture, logicalId, makeTuner, NO_BUNDLING } from './helpers';
 
@@ -179,17 +180,24 @@ describe('HyperparameterTuner defaults', () => {
   });
 
   describe('state machine', () => {
-    test('Standard, traced, logs ALL events with execution data, no timeout by default', () => {
+    test('Standard, traced, logs errors without execution data (no task tokens, no inputs), no timeout by default', () => {
       f.template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
       f.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
         StateMachineType: 'STANDARD',
         TracingConfiguration: { Enabled: true },
         LoggingConfiguration: {
-          Level: 'ALL',
-          IncludeExecutionData: true,
+          Level: 'ERROR',
+          IncludeExecutionData: false,
           Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: Match.anyValue() } }],
         },
         StateMachineName: Match.absent(),
+      });
+    });
+
+    test('stateMachineLogLevel and logExecutionData opt in to more logging', () => {
+      const g = makeTuner({ stateMachineLogLevel: sfn.LogLevel.ALL, logExecutionData: true });
+      g.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
       });
     });
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 function writeInput(name: string, staticHps: Record<string, string>, maxJobs: number): string {
-  const input = tuningInput({ name, strategy: 'Random', maxJobs, maxParallel: 2 }) as unknown as Record<string, unknown>;
+  const input = tuningInput({ name, strategy: 'Random', maxJobs, maxParallel: 2, roleArn: null }) as unknown as Record<string, unknown>;
   (input.TrainingJobDefinition as Record<string, unknown>).StaticHyperParameters = staticHps;
   // A deployed tuner ignores LocalConfig; the twin uses it to run the jobs as processes.
   input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };

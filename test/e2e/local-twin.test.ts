@@ -26,7 +26,8 @@ let sagemaker: SageMakerClient;
 
 /** A Hyperband input whose jobs run the fixture script locally. */
 function localInput(options: InputOptions & { staticHyperParameters?: Record<string, string> } = {}): Record<string, unknown> {
-  const input = tuningInput({ minResource: 1, maxResource: 9, eta: 3, ...options }) as unknown as Record<string, unknown>;
+  // roleArn: null: the tuner's own training role (the default), as local runs leave it out.
+  const input = tuningInput({ minResource: 1, maxResource: 9, eta: 3, roleArn: null, ...options }) as unknown as Record<string, unknown>;
   const definition = input.TrainingJobDefinition as Record<string, unknown>;
   definition.StaticHyperParameters = { ...(options.staticHyperParameters ?? {}) };
   input.LocalConfig = { Command: ['node', TRAIN_SCRIPT] };
@@ -177,7 +178,7 @@ describe('stopping', () => {
 describe('events', () => {
   it('a duplicated state-change event changes nothing', async () => {
     const runName = 'e2e-duplicates';
-    twin.sagemakerEmulator.faults.duplicateEvents({ namePattern: `-${runName}-` });
+    twin.sagemakerEmulator.faults.duplicateEvents({ namePattern: new RegExp(`-${runName}-`) });
     const input = localInput({ name: runName, strategy: 'ASHA', maxJobs: 8, maxParallel: 2 });
     const { executionArn } = twin.startRun(input, { baseDir: workDir });
     const result = await twin.waitForExecution(executionArn, 60_000);
@@ -191,11 +192,19 @@ describe('events', () => {
 
   it('lost state-change events are reconciled by the poll: the run still finishes', async () => {
     const runName = 'e2e-lost-events';
-    twin.sagemakerEmulator.faults.dropEvents({ namePattern: `-${runName}-` });
+    twin.sagemakerEmulator.faults.dropEvents({ namePattern: new RegExp(`-${runName}-`) });
     const input = localInput({ name: runName, strategy: 'Random', maxJobs: 3, maxParallel: 3 });
     const { executionArn } = twin.startRun(input, { baseDir: workDir });
     const result = await twin.waitForExecution(executionArn, 60_000);
     expect(result.status).toBe('SUCCEEDED');
     expect((await store.listJobs(runName)).every((j) => j.status === 'Completed' && typeof j.objective === 'number')).toBe(true);
+  });
+});
+
+describe('IAM as deployed', () => {
+  it('denied none of the calls the scenarios above made', () => {
+    expect(twin.ledger.problems()).toEqual([]);
+    expect(twin.ledger.denied().map((e) => `${e.principal}: ${e.action} on ${e.resource}`)).toEqual([]);
+    expect(twin.ledger.entries().length).toBeGreaterThan(10);
   });
 });

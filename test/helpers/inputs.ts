@@ -16,6 +16,13 @@ export interface InputOptions {
   completion?: Record<string, unknown>;
   /** `Sampler`. @default - the strategy's default */
   sampler?: 'Random' | 'Sobol' | 'TPE' | 'BOHB' | 'GP' | 'Grid';
+  /**
+   * `TrainingJobDefinition.RoleArn`; `null` leaves it out (the tuner's own role, as local runs
+   * do) and puts the outputs in the twin's bucket, the only one that role may write.
+   *
+   * @default 'arn:aws:iam::123456789012:role/SageMakerTrainingRole'
+   */
+  roleArn?: string | null;
 }
 
 export function tuningInput(options: InputOptions = {}): TuningInput {
@@ -57,9 +64,10 @@ export function tuningInput(options: InputOptions = {}): TuningInput {
         TrainingInputMode: 'File',
         MetricDefinitions: [{ Name: 'accuracy', Regex: "'eval_accuracy': ([0-9\\.]+)" }],
       },
-      RoleArn: 'arn:aws:iam::123456789012:role/SageMakerTrainingRole',
+      ...(options.roleArn === null ? {} : { RoleArn: options.roleArn ?? 'arn:aws:iam::123456789012:role/SageMakerTrainingRole' }),
       StaticHyperParameters: { dataset: 'mnist' },
-      OutputDataConfig: { S3OutputPath: 's3://my-bucket/output' },
+      // The tuner's own role reaches only the tuner's bucket (the twin's is hpo-local).
+      OutputDataConfig: { S3OutputPath: options.roleArn === null ? 's3://hpo-local/output' : 's3://my-bucket/output' },
       ResourceConfig: {
         InstanceType: 'ml.g4dn.xlarge',
         InstanceCount: 1,

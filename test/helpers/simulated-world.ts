@@ -11,6 +11,7 @@ import { recordJobEvent } from '../../lambda/core/orchestrator/job-event';
 import { tick, type OrchestratorDeps, type TickResult } from '../../lambda/core/orchestrator/tick';
 import type { TaskWaker } from '../../lambda/core/orchestrator/waker';
 import type { RunStore } from '../../lambda/core/orchestrator/records';
+import type { CheckpointStore } from '../../lambda/core/orchestrator/backend';
 
 export class NoopWaker implements TaskWaker {
   readonly woken: string[] = [];
@@ -34,10 +35,12 @@ export interface WorldOptions<S extends RunStore> {
   readonly store?: S;
   /** Virtual time at which the run is created. @default 2026-01-01T00:00:00Z */
   readonly start?: string;
+  /** Where trials' checkpoints are looked at. @default - no checkpoint check */
+  readonly checkpoints?: CheckpointStore;
 }
 
 /** A tuner in virtual time, with its run created (Init done), ready for `runToEnd`. */
-export async function createWorld(input: TuningInput, objective: Objective): Promise<World>;
+export async function createWorld(input: TuningInput, objective: Objective, options?: WorldOptions<InMemoryRunStore>): Promise<World>;
 export async function createWorld<S extends RunStore>(input: TuningInput, objective: Objective, options: WorldOptions<S> & { store: S }): Promise<World<S>>;
 export async function createWorld(input: TuningInput, objective: Objective, options: WorldOptions<RunStore> = {}): Promise<World<RunStore>> {
   const clock = { ms: Date.parse(options.start ?? '2026-01-01T00:00:00Z') };
@@ -51,6 +54,7 @@ export async function createWorld(input: TuningInput, objective: Objective, opti
     jobNamePrefix: 'hpo',
     storage: { checkpointBase: 's3://bucket/checkpoints', outputBase: 's3://bucket/output' },
     reconcileAfterSeconds: 3600,
+    ...(options.checkpoints === undefined ? {} : { checkpoints: options.checkpoints }),
   };
   const spec = toTuningSpec(input);
   const { runId } = await initRun(store, {
@@ -79,6 +83,7 @@ export async function runToEnd(world: World<RunStore>, maxTicks = 10_000): Promi
     if (result.status === 'done') return results;
     const next = world.backend.nextEndTime();
     if (next === undefined) {
+      if (result.pending === 0 && (await deliverEvents(world)) > 0) continue;
       if (result.pending === 0) throw new Error(`stuck: nothing runs and nothing is pending after tick ${i}`);
       world.clock.ms += Math.max(1, result.retryAfterSeconds) * 1000;
     } else {

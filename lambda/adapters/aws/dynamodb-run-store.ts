@@ -13,10 +13,11 @@
  * and updates can use them and the console shows them.
  *
  * Run — `pk = RUN#<runId>`, `sk = RUN`, `entity = run`:
- * - `runId`, `status`, `executionArn`, `createdAt`, `updatedAt`, `endedAt`?, `statusReason`? (S)
+ * - `runId`, `status`, `executionArn`, `createdAt`, `updatedAt`, `endedAt`?, `statusReason`?,
+ *   `endStatus`?, `checkpoints`? (S)
  * - `version` (N): bumped by every recorded job change (the wake-up mark, DESIGN.md)
  * - `tickSeq` (N): committed ticks; the guard of `commitTick`
- * - `seed`, `counters`, `best`?, `jobsSinceImprovement`, `spec` (S, JSON text)
+ * - `seed`, `counters`, `best`?, `jobsSinceImprovement`, `spec`, `warnings`? (S, JSON text)
  * - `input` (B): the user's input, gzip'd JSON (bounded by the AMT request, a few KB)
  * - `schedulerSettings`, `schedulerGlobal` (S, JSON text; O(1) in the number of trials)
  * - `strategy` (S): for listings
@@ -123,6 +124,7 @@ import {
   runPk,
   trialSk,
 } from './dynamodb-keys';
+import { toTunerError } from './aws-errors';
 
 /** Name of the results table's GSI. */
 export const GSI1 = 'gsi1';
@@ -133,22 +135,12 @@ export const MAX_PENDING_BYTES = 300_000;
 /** How often a read-merge-put of a job item is retried when another writer got in between. */
 const MAX_JOB_WRITE_ATTEMPTS = 10;
 
-/** DynamoDB errors that mean "try again later" once the SDK's own retries are spent. */
-const TRANSIENT_ERRORS: readonly string[] = [
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'LimitExceededException',
-];
-
 const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['Completed', 'Stopped', 'Failed'];
 
 /** Run fields stored as native strings. */
-const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason', 'endStatus'] as const;
+const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason', 'endStatus', 'checkpoints'] as const;
 /** Run fields stored as JSON text. */
-const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec'] as const;
+const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec', 'warnings'] as const;
 
 /** Options of {@link DynamoDbRunStore}. */
 export interface DynamoDbRunStoreOptions {
@@ -701,7 +693,11 @@ export class DynamoDbRunStore implements RunStore {
     return items.slice(0, limit);
   }
 
-  /** Sends a command; throttling and server errors left after the SDK's retries become `TransientError`. */
+  /**
+   * Sends a command. `ConditionalCheckFailedException` is passed through (the callers give it
+   * its meaning); every other error is classified (./aws-errors.ts) into `TransientError`,
+   * `PermissionDenied` or `RequestRejected`, naming the operation and the table.
+   */
   private send(command: GetCommand): Promise<GetCommandOutput>;
   private send(command: PutCommand): Promise<PutCommandOutput>;
   private send(command: UpdateCommand): Promise<UpdateCommandOutput>;
@@ -713,16 +709,18 @@ export class DynamoDbRunStore implements RunStore {
       if (command instanceof UpdateCommand) return await this.client.send(command);
       return await this.client.send(command);
     } catch (err) {
-      const name = err instanceof Error ? err.name : '';
-      if (TRANSIENT_ERRORS.includes(name)) {
-        const operation = command.constructor.name.replace(/Command$/, '');
-        throw new TransientError(
-          `dynamodb ${operation} on table '${this.tableName}' failed after retries: ${name}: ${(err as Error).message}`,
-        );
-      }
-      throw err;
+      if (isConditionFailed(err)) throw err;
+      throw toTunerError({ service: 'dynamodb', operation: operationOf(command), target: this.tableName }, err);
     }
   }
+}
+
+/** The DynamoDB operation of a command (explicit: a minified bundle renames the classes). */
+function operationOf(command: StoreCommand): string {
+  if (command instanceof GetCommand) return 'GetItem';
+  if (command instanceof PutCommand) return 'PutItem';
+  if (command instanceof UpdateCommand) return 'UpdateItem';
+  return 'Query';
 }
 
 type StoreCommand = GetCommand | PutCommand | UpdateCommand | QueryCommand;

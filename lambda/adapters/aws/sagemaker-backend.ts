@@ -1,6 +1,10 @@
 /**
  * `TrainingBackend` on Amazon SageMaker (and on the local SageMaker emulator, which speaks
  * the same API: point the client at it with `AWS_ENDPOINT_URL_SAGEMAKER`).
+ *
+ * Every error is classified (./aws-errors.ts): the answers with a meaning for one call become
+ * results (`exists`, `retry`, `over-quota`, `invalid`, `not-running`, `gone`); the rest become
+ * `TransientError`, `PermissionDenied` or `RequestRejected`.
  */
 import {
   CreateTrainingJobCommand,
@@ -11,47 +15,71 @@ import {
   StopTrainingJobCommand,
   UpdateTrainingJobCommand,
 } from '@aws-sdk/client-sagemaker';
-import type { CreateJobResult, StopJobResult, TrainingBackend, TrainingJobRequest } from '../../core/orchestrator/backend';
+import type {
+  CreateJobResult,
+  ExistingJob,
+  ReleaseWarmPoolResult,
+  StopJobResult,
+  TrainingBackend,
+  TrainingJobRequest,
+} from '../../core/orchestrator/backend';
 import type { JobObservation, JobStatus } from '../../core/orchestrator/records';
-
-/** Errors that mean "not now": keep the job pending and try again (DESIGN.md: never drop a trial). */
-const RETRYABLE = new Set([
-  'ThrottlingException',
-  'ResourceLimitExceeded',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalServerError',
-  'RequestLimitExceeded',
-  'TooManyRequestsException',
-]);
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'UnknownError';
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import {
+  awsErrorCode,
+  awsErrorMessage,
+  classifyAwsError,
+  parseQuotaRefusal,
+  permanentQuotaReason,
+  toTunerError,
+  type AwsCall,
+} from './aws-errors';
 
 function isNotFound(error: unknown): boolean {
-  return errorName(error) === 'ValidationException' && /not found|does not exist/i.test(errorMessage(error));
+  return awsErrorCode(error) === 'ValidationException' && /not found|does not exist/i.test(awsErrorMessage(error));
 }
+
+const call = (operation: string, target: string): AwsCall => ({ service: 'sagemaker', operation, target });
 
 export class SageMakerBackend implements TrainingBackend {
   constructor(private readonly client: SageMakerClient) {}
 
   async createJob(request: TrainingJobRequest): Promise<CreateJobResult> {
+    const jobName = request.TrainingJobName;
     try {
       await this.client.send(new CreateTrainingJobCommand(request as unknown as CreateTrainingJobCommandInput));
       return { kind: 'created' };
     } catch (error) {
-      const name = errorName(error);
-      if (name === 'ResourceInUse') return { kind: 'exists' };
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-      if (RETRYABLE.has(name) || status >= 500) return { kind: 'retry', reason: `${name}: ${errorMessage(error)}` };
-      if (name === 'ValidationException') return { kind: 'invalid', reason: errorMessage(error) };
-      throw error;
+      const code = awsErrorCode(error);
+      if (code === 'ResourceInUse') return { kind: 'exists', existing: await this.describeExisting(jobName) };
+      const classified = classifyAwsError(error);
+      const reason = `${classified.code}: ${classified.message}`;
+      if (classified.errorClass === 'capacity') {
+        const quota = parseQuotaRefusal(classified.message);
+        if (quota.permanent) {
+          const instanceType = (request.ResourceConfig as { InstanceType?: string } | undefined)?.InstanceType;
+          return { kind: 'over-quota', reason: permanentQuotaReason(quota, instanceType), ...(quota.quotaName ? { quotaName: quota.quotaName } : {}) };
+        }
+        return { kind: 'retry', reason, cause: 'capacity' };
+      }
+      if (classified.errorClass === 'retry') return { kind: 'retry', reason, cause: 'temporary' };
+      if (code === 'ValidationException') return { kind: 'invalid', reason: classified.message };
+      throw toTunerError(call('CreateTrainingJob', jobName), error);
     }
+  }
+
+  /** What SageMaker says about the job that already has this name (for the ownership check). */
+  private async describeExisting(jobName: string): Promise<ExistingJob> {
+    let out: DescribeTrainingJobCommandOutput;
+    try {
+      out = await this.client.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
+    } catch (error) {
+      throw toTunerError(call('DescribeTrainingJob', jobName), error);
+    }
+    return {
+      ...(out.CreationTime === undefined ? {} : { createdAt: new Date(out.CreationTime).toISOString() }),
+      ...(out.HyperParameters === undefined ? {} : { hyperParameters: out.HyperParameters }),
+      ...(out.RoleArn === undefined ? {} : { roleArn: out.RoleArn }),
+    };
   }
 
   async describeJob(jobName: string): Promise<JobObservation | undefined> {
@@ -60,7 +88,7 @@ export class SageMakerBackend implements TrainingBackend {
       return toObservation(jobName, out);
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw toTunerError(call('DescribeTrainingJob', jobName), error);
     }
   }
 
@@ -70,15 +98,23 @@ export class SageMakerBackend implements TrainingBackend {
       return 'stopping';
     } catch (error) {
       // SageMaker answers ValidationException for a job that has ended or does not exist.
-      if (errorName(error) === 'ValidationException') return 'not-running';
-      throw error;
+      if (awsErrorCode(error) === 'ValidationException') return 'not-running';
+      throw toTunerError(call('StopTrainingJob', jobName), error);
     }
   }
 
-  async releaseWarmPool(jobName: string): Promise<void> {
-    await this.client.send(
-      new UpdateTrainingJobCommand({ TrainingJobName: jobName, ResourceConfig: { KeepAlivePeriodInSeconds: 0 } }),
-    );
+  async releaseWarmPool(jobName: string): Promise<ReleaseWarmPoolResult> {
+    try {
+      await this.client.send(
+        new UpdateTrainingJobCommand({ TrainingJobName: jobName, ResourceConfig: { KeepAlivePeriodInSeconds: 0 } }),
+      );
+      return 'released';
+    } catch (error) {
+      // A pool that is no longer Available (terminated, reused, expired) or a job without one:
+      // SageMaker answers ValidationException. Nothing is left billing.
+      if (awsErrorCode(error) === 'ValidationException') return 'gone';
+      throw toTunerError(call('UpdateTrainingJob', jobName), error);
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 /** `TaskWaker` on Step Functions: `SendTaskSuccess` (and the local twin's endpoint, via `AWS_ENDPOINT_URL_SFN`). */
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { TaskWaker } from '../../core/orchestrator/waker';
+import { awsErrorCode, toTunerError } from './aws-errors';
 
 /** Errors meaning the wait is over already (timed out, or woken by someone else). */
 const EXPIRED = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
@@ -13,8 +14,8 @@ export class StepFunctionsWaker implements TaskWaker {
       await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
       return 'woken';
     } catch (error) {
-      if (error instanceof Error && EXPIRED.has(error.name)) return 'expired';
-      throw error;
+      if (EXPIRED.has(awsErrorCode(error))) return 'expired';
+      throw toTunerError({ service: 'states', operation: 'SendTaskSuccess' }, error);
     }
   }
 }

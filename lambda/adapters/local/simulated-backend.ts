@@ -3,13 +3,21 @@
  * objective, in virtual time (Syne Tune's `SimulatorBackend`). Used by the orchestrator's
  * unit tests and the benchmarks; the end-to-end tests use the SageMaker emulator instead.
  */
-import type { CreateJobResult, StopJobResult, TrainingBackend, TrainingJobRequest } from '../../core/orchestrator/backend';
+import type {
+  CreateJobResult,
+  ReleaseWarmPoolResult,
+  StopJobResult,
+  TrainingBackend,
+  TrainingJobRequest,
+} from '../../core/orchestrator/backend';
 import type { JobObservation, MetricValue } from '../../core/orchestrator/records';
 
 /** What a simulated job reports: its metrics at the requested resource, or a failure. */
 export type SimulatedOutcome =
   | { readonly kind: 'completed'; readonly metrics: Readonly<Record<string, number>>; readonly seconds: number }
-  | { readonly kind: 'failed'; readonly reason: string; readonly seconds: number };
+  | { readonly kind: 'failed'; readonly reason: string; readonly seconds: number }
+  /** Managed spot capacity did not come back in time: the job ends Stopped (MaxWaitTimeExceeded). */
+  | { readonly kind: 'max-wait-exceeded'; readonly seconds: number };
 
 export type Objective = (hyperParameters: Readonly<Record<string, string>>, jobName: string) => SimulatedOutcome;
 
@@ -18,6 +26,8 @@ interface SimJob {
   status: JobObservation['status'];
   readonly outcome: SimulatedOutcome;
   readonly startedAt: number;
+  /** When SageMaker created it (virtual ms). */
+  readonly createdAt: number;
   endedAt?: number;
   warmPool?: string;
 }
@@ -30,29 +40,66 @@ export interface SimulatedBackendOptions {
 
 export class SimulatedBackend implements TrainingBackend {
   private readonly jobs = new Map<string, SimJob>();
+  /** Jobs stopped since `endedJobs` last reported (their state-change event is due). */
+  private readonly stoppedUnreported = new Set<string>();
   /** Refuse the next N creates with a throttling error. */
   throttleNext = 0;
   /** Reject every create as invalid with this reason, when set. */
   rejectWith: string | undefined;
+  /** Refuse the next N creates for lack of capacity (a temporary quota or capacity refusal). */
+  noCapacityNext = 0;
+  /** Refuse every create over a quota that can never fit a job, with this reason, when set. */
+  overQuotaWith: string | undefined;
 
   constructor(private readonly options: SimulatedBackendOptions) {}
 
   async createJob(request: TrainingJobRequest): Promise<CreateJobResult> {
     if (this.rejectWith !== undefined) return { kind: 'invalid', reason: this.rejectWith };
+    if (this.overQuotaWith !== undefined) return { kind: 'over-quota', reason: this.overQuotaWith };
     if (this.throttleNext > 0) {
       this.throttleNext -= 1;
-      return { kind: 'retry', reason: 'ThrottlingException: Rate exceeded' };
+      return { kind: 'retry', reason: 'ThrottlingException: Rate exceeded', cause: 'temporary' };
+    }
+    if (this.noCapacityNext > 0) {
+      this.noCapacityNext -= 1;
+      return { kind: 'retry', reason: 'ResourceLimitExceeded: no capacity', cause: 'capacity' };
     }
     const name = request.TrainingJobName;
-    if (this.jobs.has(name)) return { kind: 'exists' };
+    const existing = this.jobs.get(name);
+    if (existing !== undefined) {
+      return {
+        kind: 'exists',
+        existing: {
+          createdAt: new Date(existing.createdAt).toISOString(),
+          hyperParameters: (existing.request.HyperParameters ?? {}) as Record<string, string>,
+          ...(typeof existing.request.RoleArn === 'string' ? { roleArn: existing.request.RoleArn } : {}),
+        },
+      };
+    }
     const hyperParameters = (request.HyperParameters ?? {}) as Record<string, string>;
     this.jobs.set(name, {
       request,
       status: 'InProgress',
       outcome: this.options.objective(hyperParameters, name),
       startedAt: this.options.clock(),
+      createdAt: this.options.clock(),
     });
     return { kind: 'created' };
+  }
+
+  /**
+   * A job of someone else (an earlier run with the same name) that already has this name,
+   * created at `createdAt` (virtual ms), with these hyperparameters; it has ended.
+   */
+  addForeignJob(name: string, createdAt: number, hyperParameters: Readonly<Record<string, string>> = {}): void {
+    this.jobs.set(name, {
+      request: { TrainingJobName: name, HyperParameters: { ...hyperParameters } },
+      status: 'Completed',
+      outcome: { kind: 'completed', metrics: { accuracy: 0.99 }, seconds: 1 },
+      startedAt: createdAt,
+      createdAt,
+      endedAt: createdAt + 1000,
+    });
   }
 
   async describeJob(jobName: string): Promise<JobObservation | undefined> {
@@ -71,6 +118,7 @@ export class SimulatedBackend implements TrainingBackend {
       return { ...base, finalMetrics: metrics };
     }
     if (job.status === 'Failed' && job.outcome.kind === 'failed') return { ...base, failureReason: job.outcome.reason };
+    if (job.status === 'Stopped' && job.outcome.kind === 'max-wait-exceeded') return { ...base, secondaryStatus: 'MaxWaitTimeExceeded' };
     return base;
   }
 
@@ -81,17 +129,25 @@ export class SimulatedBackend implements TrainingBackend {
     if (job.status !== 'InProgress') return 'not-running';
     job.status = 'Stopped';
     job.endedAt = this.options.clock();
+    this.stoppedUnreported.add(jobName);
     return 'stopping';
   }
 
-  async releaseWarmPool(jobName: string): Promise<void> {
+  /** Warm pools released so far, in call order (a job may appear twice if released twice). */
+  readonly releasedWarmPools: string[] = [];
+
+  async releaseWarmPool(jobName: string): Promise<ReleaseWarmPoolResult> {
     const job = this.jobs.get(jobName);
-    if (job !== undefined) job.warmPool = 'Terminated';
+    this.releasedWarmPools.push(jobName);
+    if (job === undefined || job.warmPool === 'Terminated') return 'gone';
+    job.warmPool = 'Terminated';
+    return 'released';
   }
 
   /** Names of jobs that have ended by now (in virtual time) but were not reported yet. */
   endedJobs(): string[] {
-    const out: string[] = [];
+    const out: string[] = [...this.stoppedUnreported];
+    this.stoppedUnreported.clear();
     for (const [name, job] of this.jobs) {
       const before = job.status;
       this.settle(job);
@@ -125,7 +181,7 @@ export class SimulatedBackend implements TrainingBackend {
     if (job.status !== 'InProgress') return;
     const end = job.startedAt + job.outcome.seconds * 1000;
     if (this.options.clock() < end) return;
-    job.status = job.outcome.kind === 'completed' ? 'Completed' : 'Failed';
+    job.status = job.outcome.kind === 'completed' ? 'Completed' : job.outcome.kind === 'failed' ? 'Failed' : 'Stopped';
     job.endedAt = end;
   }
 }

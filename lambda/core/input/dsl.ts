@@ -21,6 +21,11 @@ export interface NodeBase {
   readonly defaultDoc?: string;
   /** Set when the field is our addition to AMT's request: says what it adds. */
   readonly extension?: string;
+  /**
+   * A cloud-only field that an input with `LocalConfig` may leave out: the value local mode
+   * (`hpo local`) uses instead. A deployed run still needs the field (`hpo validate` says so).
+   */
+  readonly localDefault?: JsonValue;
 }
 
 /** A string, with optional length bounds and a pattern that must match the whole string. */
@@ -60,6 +65,8 @@ export interface ArrayNode extends NodeBase {
   readonly items: SchemaNode;
   readonly minItems?: number;
   readonly maxItems?: number;
+  /** Why `maxItems` is what it is, appended to the message when it is exceeded. */
+  readonly maxItemsReason?: string;
 }
 
 /** A JSON object with arbitrary keys (following `keys`) and values following `values`. */

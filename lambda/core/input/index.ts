@@ -4,7 +4,8 @@
  */
 
 export { formatProblems, parseTuningInput, toTuningSpec, validateTuningInput } from './validate';
-export type { ParseResult, Problem } from './validate';
+export type { LocalDefaultField, ParseResult, Problem, ValidateOptions } from './validate';
+export { hasLocalConfig, LOCAL_DEFAULT_FIELDS, localDefaultsFor, withLocalDefaults } from './local-defaults';
 export type * from './types';
 export { TUNING_INPUT } from './input-model';
 export { renderJsonSchema, toJsonSchema, tuningInputJsonSchema } from './json-schema';

@@ -12,7 +12,11 @@
 import { arr, bool, int, map, num, obj, oneOf, str, unsupported, withDoc, type ObjectNode } from './dsl';
 import {
   DEFAULT_HYPERBAND_MODE,
+  DEFAULT_MAX_CAPACITY_WAIT_SECONDS,
+  DEFAULT_MAX_FAILED_FRACTION,
+  DEFAULT_MAX_INITIAL_FAILURES,
   DEFAULT_MAX_RUNTIME_SECONDS,
+  DEFAULT_MIN_FINISHED_JOBS,
   DEFAULT_MIN_RESOURCE,
   DEFAULT_REDUCTION_FACTOR,
   DEFAULT_RESOURCE_HYPERPARAMETER,
@@ -25,8 +29,12 @@ export const MAX_TRAINING_JOBS = 750;
 export const MAX_TRAINING_JOBS_RANDOM = 10_000;
 /** AMT's limit on the number of tunable hyperparameters (all ranges together). */
 export const MAX_TUNABLE_HYPERPARAMETERS = 30;
-/** AMT's limit on static plus tunable hyperparameters. */
+/** SageMaker's limit on a training job's hyperparameters (static, tunable and the resource one). */
 export const MAX_HYPERPARAMETERS = 100;
+/** The tags the tuner adds to every training job (reserved: the input may not use these keys). */
+export const TUNER_TAG_KEYS = ['hpo:run', 'hpo:trial'] as const;
+/** SageMaker's limit on a training job's tags, the tuner's own included. */
+export const MAX_TAGS = 50;
 
 const JOB_NAME_PATTERN = '[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}';
 const S3_URI_PATTERN = '(https|s3)://([^/]+)/?(.*)';
@@ -304,7 +312,7 @@ const trainingJobDefinition = obj(
     TuningObjective: withDoc(objective, 'The objective, if not given as `HyperParameterTuningJobConfig.HyperParameterTuningJobObjective`.'),
     HyperParameterRanges: withDoc(parameterRanges, 'The search space, if not given as `HyperParameterTuningJobConfig.ParameterRanges`.'),
     StaticHyperParameters: map(
-      'Hyperparameters passed unchanged to every job (strings). Static plus tunable: at most 100.',
+      'Hyperparameters passed unchanged to every job (strings). Static plus tunable, plus the resource hyperparameter of Hyperband/ASHA: at most 100.',
       str('A hyperparameter name.', { maxLength: 256 }),
       str('A hyperparameter value.', { maxLength: 2500 }),
       { maxEntries: 100 },
@@ -312,7 +320,10 @@ const trainingJobDefinition = obj(
     AlgorithmSpecification: obj(
       'The training container and the metrics read from its log.',
       {
-        TrainingImage: str('The training image URI. Either TrainingImage or AlgorithmName.', { maxLength: 255 }),
+        TrainingImage: str('The training image URI. Either TrainingImage or AlgorithmName. Local mode runs `LocalConfig.Command` instead of an image.', {
+          maxLength: 255,
+          localDefault: 'hpo-local',
+        }),
         AlgorithmName: str('The name or ARN of a SageMaker algorithm. Either TrainingImage or AlgorithmName.', {
           minLength: 1,
           maxLength: 170,
@@ -327,7 +338,8 @@ const trainingJobDefinition = obj(
       },
       ['TrainingInputMode'],
     ),
-    RoleArn: str('The IAM role the training jobs run as.', {
+    RoleArn: str('The IAM role the training jobs run as. Defaults to the tuner\'s own training role when the tuner has exactly one.', {
+      extension: 'Optional here (AMT requires it): the tuner fills in its own training role, so local inputs and most cloud inputs can leave it out.',
       minLength: 20,
       maxLength: 2048,
       pattern: 'arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+',
@@ -343,21 +355,26 @@ const trainingJobDefinition = obj(
       ['SecurityGroupIds', 'Subnets'],
     ),
     OutputDataConfig: obj(
-      'Where model artifacts go.',
+      'Where model artifacts go (each job under `<S3OutputPath>/<run>/<job>/output/`).',
       {
         KmsKeyId: kmsKey('KMS key for the artifacts.'),
-        S3OutputPath: s3Uri('The S3 prefix for model artifacts.'),
+        S3OutputPath: {
+          ...s3Uri('The S3 prefix for model artifacts. Defaults to the tuner\'s bucket, `s3://<bucket>/output` (local mode: the run\'s folder, `.hpo/runs/<run>/s3/hpo-local/output/`).'),
+          extension: 'Optional here (AMT requires it): the tuner\'s own bucket is the default, the only one the tuner\'s own training role may write.',
+        },
         CompressionType: oneOf('Compression of the model artifacts.', ['GZIP', 'NONE'], { default: 'GZIP' }),
       },
-      ['S3OutputPath'],
     ),
-    ResourceConfig: withDoc(resourceConfig, `${resourceConfig.doc} Required by this tuner.`),
+    ResourceConfig: {
+      ...withDoc(resourceConfig, `${resourceConfig.doc} Required by this tuner. Local mode runs each job as one process on this machine and ignores the instance type.`),
+      localDefault: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 30 },
+    },
     HyperParameterTuningResourceConfig: unsupported(
       'AMT instance-type flexibility.',
       'HyperParameterTuningResourceConfig is not supported (instance type flexibility): use ResourceConfig',
     ),
     StoppingCondition: obj(
-      'Time limits of each training job.',
+      'Time limits of each training job (local mode enforces MaxRuntimeInSeconds too).',
       {
         MaxRuntimeInSeconds: int('The longest one job may train (at most 28 days).', { minimum: 1, maximum: 2_419_200, default: DEFAULT_MAX_RUNTIME_SECONDS }),
         MaxWaitTimeInSeconds: int(
@@ -366,6 +383,8 @@ const trainingJobDefinition = obj(
         ),
         MaxPendingTimeInSeconds: int('The longest a job may stay pending.', { minimum: 7200, maximum: 2_419_200 }),
       },
+      [],
+      { localDefault: { MaxRuntimeInSeconds: DEFAULT_MAX_RUNTIME_SECONDS } },
     ),
     EnableNetworkIsolation: bool('Isolate the container from the network.', { default: false }),
     EnableInterContainerTrafficEncryption: bool('Encrypt traffic between instances.', { default: false }),
@@ -392,7 +411,7 @@ const trainingJobDefinition = obj(
       { maxEntries: 48 },
     ),
   },
-  ['AlgorithmSpecification', 'RoleArn', 'OutputDataConfig', 'ResourceConfig', 'StoppingCondition'],
+  ['AlgorithmSpecification', 'ResourceConfig', 'StoppingCondition'],
 );
 
 /** The whole tuning input. */
@@ -423,7 +442,7 @@ export const TUNING_INPUT: ObjectNode = obj(
       ['ParentHyperParameterTuningJobs', 'WarmStartType'],
     ),
     Tags: arr(
-      'Tags for the run\'s training jobs (at most 50).',
+      `Tags for the run's training jobs: at most ${MAX_TAGS - TUNER_TAG_KEYS.length}, because the tuner adds ${TUNER_TAG_KEYS.join(' and ')} (SageMaker allows ${MAX_TAGS} per job). Those keys and keys starting with \`aws:\` are reserved.`,
       obj(
         'A tag.',
         {
@@ -432,11 +451,40 @@ export const TUNING_INPUT: ObjectNode = obj(
         },
         ['Key', 'Value'],
       ),
-      { maxItems: 50 },
+      {
+        maxItems: MAX_TAGS - TUNER_TAG_KEYS.length,
+        maxItemsReason: `SageMaker allows ${MAX_TAGS} tags per training job, and the tuner adds ${TUNER_TAG_KEYS.join(' and ')}`,
+      },
     ),
     Autotune: unsupported('AMT Autotune.', 'Autotune is not supported: give the strategy and ranges explicitly'),
+    FailureConfig: obj(
+      'When the run gives up. A job fails when SageMaker ends it Failed or when it completes without the objective metric (as AMT counts it); a run that gives up stops its jobs and ends `Failed`, quoting the most common failure reason. `0` turns a rule off.',
+      {
+        MaxInitialFailures: int('The run fails when its first this-many finished training jobs all failed (a script that crashes, a metric regex that never matches).', {
+          minimum: 0,
+          maximum: MAX_TRAINING_JOBS_RANDOM,
+          default: DEFAULT_MAX_INITIAL_FAILURES,
+        }),
+        MaxFailedFraction: num('The run fails when more than this fraction of its finished training jobs failed, once MinFinishedJobs have finished.', {
+          minimum: 0,
+          maximum: 1,
+          default: DEFAULT_MAX_FAILED_FRACTION,
+        }),
+        MinFinishedJobs: int('How many training jobs must have finished before MaxFailedFraction applies.', {
+          minimum: 1,
+          maximum: MAX_TRAINING_JOBS_RANDOM,
+          default: DEFAULT_MIN_FINISHED_JOBS,
+        }),
+        MaxCapacityWaitInSeconds: int(
+          'The longest a training job may wait to start (SageMaker throttling, or an instance quota in use by other work) while none of the run\'s jobs runs; then the run fails with the reason. Waiting for the run\'s own jobs to free a quota does not count. A quota that can never fit one job (0, or below InstanceCount) fails the run at once.',
+          { minimum: 0, maximum: 2_419_200, default: DEFAULT_MAX_CAPACITY_WAIT_SECONDS },
+        ),
+      },
+      [],
+      { extension: 'Stops a run early on systematic failure (Ray Tune\'s `FailureConfig`, Syne Tune\'s `max_failures`) and bounds the wait for capacity.' },
+    ),
     LocalConfig: obj(
-      'How to run a trial on this machine. Used only by `hpo local` and the local twin; ignored by the deployed tuner.',
+      'How to run a trial on this machine. Used only by `hpo local` and the local twin; ignored by the deployed tuner. With LocalConfig, the cloud-only fields `TrainingJobDefinition.ResourceConfig`, `StoppingCondition` and `AlgorithmSpecification.TrainingImage` may be left out: local mode uses their local defaults, and `hpo validate` lists what a deployed run still needs.',
       {
         Command: arr(
           'The command that stands in for the training image, e.g. `["node", "train.js"]`; it gets the hyperparameters as `--name value` arguments.',

@@ -20,6 +20,7 @@ export function describeNode(node: NodeBase): string {
   if (node.extension !== undefined) parts.push(`Extension (not in AMT): ${node.extension}`);
   if (node.defaultDoc !== undefined) parts.push(`Default: ${node.defaultDoc}.`);
   else if (node.default !== undefined) parts.push(`Default: ${JSON.stringify(node.default)}.`);
+  if (node.localDefault !== undefined) parts.push(`With LocalConfig it may be left out; local mode uses ${JSON.stringify(node.localDefault)}.`);
   return parts.join(' ');
 }
 
@@ -61,11 +62,13 @@ export function toJsonSchema(node: SchemaNode): JsonSchema {
     case 'object': {
       const properties: JsonSchema = {};
       for (const [name, field] of Object.entries(node.fields)) properties[name] = toJsonSchema(field);
+      // Fields with a local default are required only without LocalConfig: see deployedRequirements.
+      const required = node.required.filter((name) => node.fields[name]?.localDefault === undefined);
       return defined({
         type: 'object',
         ...common,
         properties,
-        required: node.required.length === 0 ? undefined : [...node.required],
+        required: required.length === 0 ? undefined : required,
         additionalProperties: false,
       });
     }
@@ -75,13 +78,38 @@ export function toJsonSchema(node: SchemaNode): JsonSchema {
 }
 
 /**
- * The complete JSON Schema document of the tuning input (draft-07).
+ * What an input without LocalConfig must have besides the `required` fields: the required
+ * fields that have a local default, nested as they are in the input (`properties` and
+ * `required` only), or undefined when a node has none below it.
+ */
+function deployedRequirements(node: SchemaNode): JsonSchema | undefined {
+  if (node.kind !== 'object') return undefined;
+  const properties: JsonSchema = {};
+  const required = node.required.filter((name) => node.fields[name]?.localDefault !== undefined);
+  for (const [name, field] of Object.entries(node.fields)) {
+    const nested = deployedRequirements(field);
+    // A required field is listed under properties too (ajv's strictRequired); {} adds no constraint.
+    if (nested !== undefined || required.includes(name)) properties[name] = nested ?? {};
+  }
+  if (required.length === 0 && Object.keys(properties).length === 0) return undefined;
+  return defined({
+    type: 'object',
+    properties: Object.keys(properties).length === 0 ? undefined : properties,
+    required: required.length === 0 ? undefined : required,
+  });
+}
+
+/**
+ * The complete JSON Schema document of the tuning input (draft-07). Without `LocalConfig`,
+ * the cloud-only fields that local mode has defaults for are required (`if`/`else`).
  */
 export function tuningInputJsonSchema(): JsonSchema {
+  const deployed = deployedRequirements(TUNING_INPUT);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Tuning input',
     ...toJsonSchema(TUNING_INPUT),
+    ...(deployed === undefined ? {} : { if: { type: 'object', properties: { LocalConfig: {} }, required: ['LocalConfig'] }, else: deployed }),
     $comment:
       'Generated from lambda/core/input/input-model.ts by `npx tsx schema/generate.ts`; do not edit. Structural rules only: cross-field rules (MinValue < MaxValue, Grid needs categorical ranges, ...) are checked by `hpo validate`.',
   };

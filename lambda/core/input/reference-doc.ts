@@ -17,6 +17,7 @@ const CROSS_FIELD_RULES: readonly string[] = [
   'Hyperband and ASHA need `StrategyConfig.HyperbandStrategyConfig` with `MaxResource`, MinResource <= MaxResource, and `TrainingJobEarlyStoppingType` `Off`. The `ResourceHyperParameter` must not be a tunable or static hyperparameter. `HyperbandStrategyConfig` is only allowed with Hyperband and ASHA; ASHA does not take Mode `Synchronous`.',
   '`TrainingJobEarlyStoppingType` `Auto` with Random, Grid or Bayesian is ignored (a warning).',
   'With `TrainingImage`, the objective metric must be one of `MetricDefinitions`, whose names are unique. Either `TrainingImage` or `AlgorithmName`.',
+  'With `LocalConfig`, `TrainingJobDefinition.ResourceConfig`, `StoppingCondition` and `AlgorithmSpecification.TrainingImage` (unless `AlgorithmName` is given) may be left out: `hpo local` uses the local defaults listed with each field, and `hpo validate` lists the fields a deployed run (`hpo start`) still needs. A deployed run refuses an input that leaves them out.',
   '`ResourceConfig` has `InstanceType` and `InstanceCount`, or `InstanceGroups`. Warm pools (`KeepAlivePeriodInSeconds` > 0) and `EnableManagedSpotTraining` exclude each other; spot needs `MaxWaitTimeInSeconds` >= `MaxRuntimeInSeconds` (default 86400).',
   'Channel names are unique; each `DataSource` has exactly one source.',
 ];
@@ -76,8 +77,9 @@ function constraintsOf(node: SchemaNode): string {
 }
 
 function defaultOf(node: SchemaNode): string {
-  if (node.defaultDoc !== undefined) return node.defaultDoc;
-  return node.default === undefined ? '' : `\`${JSON.stringify(node.default)}\``;
+  const local = node.localDefault === undefined ? '' : `with LocalConfig: \`${JSON.stringify(node.localDefault)}\``;
+  const general = node.defaultDoc ?? (node.default === undefined ? '' : `\`${JSON.stringify(node.default)}\``);
+  return [general, local].filter((s) => s !== '').join('; ');
 }
 
 interface Section {
@@ -107,7 +109,7 @@ function table(section: Section): string[] {
     const child = section.path === '' ? name : `${section.path}.${name}`;
     const nested = field.kind === 'object' ? child : field.kind === 'array' && field.items.kind === 'object' ? `${child}[]` : undefined;
     const type = nested === undefined ? typeOf(field) : `[${typeOf(field)}](#${anchor(nested)})`;
-    const required = section.node.required.includes(name) ? 'yes' : '';
+    const required = section.node.required.includes(name) ? (field.localDefault === undefined ? 'yes' : 'yes, except with LocalConfig') : '';
     const description = field.kind === 'unsupported' ? field.doc : field.doc + (field.extension === undefined ? '' : ` **Extension:** ${field.extension}`);
     const row = [`\`${name}\``, type, required, constraintsOf(field), defaultOf(field), description];
     lines.push(`| ${row.map(escapeCell).join(' | ')} |`);

@@ -4,6 +4,7 @@
  */
 
 import { DEFAULT_MAX_RUNTIME_SECONDS } from './defaults';
+import { TUNER_TAG_KEYS } from './input-model';
 import { childPath, error, warning, type Problem } from './problem';
 import { closestMatch } from './suggest';
 import { list, numeric, rec, sub, text, type At, type InputView, type Rec } from './view';
@@ -173,6 +174,26 @@ function warmStart(view: InputView): Problem[] {
  *
  * @param view - the lenient input view
  */
+/** Tags: the tuner's own keys and AWS's `aws:` prefix are reserved; keys are unique. */
+function tags(view: InputView): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Map<string, number>();
+  list(view.root.Tags).forEach((item, index) => {
+    const key = text(rec(item)?.Key);
+    if (key === undefined) return;
+    const path = `$.Tags[${index}].Key`;
+    if ((TUNER_TAG_KEYS as readonly string[]).includes(key)) {
+      out.push(error(path, `reserved tag key ${JSON.stringify(key)}: the tuner sets ${TUNER_TAG_KEYS.join(' and ')} on every training job itself; use another key`, key));
+    } else if (key.toLowerCase().startsWith('aws:')) {
+      out.push(error(path, `reserved tag key ${JSON.stringify(key)}: keys starting with "aws:" are reserved by AWS; use another key`, key));
+    }
+    const first = seen.get(key);
+    if (first !== undefined) out.push(error(path, `duplicate tag key ${JSON.stringify(key)}: also $.Tags[${first}]; tag keys must be unique`, key));
+    else seen.set(key, index);
+  });
+  return out;
+}
+
 export function definitionRules(view: InputView): Problem[] {
-  return [...objectiveGiven(view), ...algorithm(view), ...resources(view), ...channels(view), ...warmStart(view)];
+  return [...objectiveGiven(view), ...algorithm(view), ...resources(view), ...channels(view), ...warmStart(view), ...tags(view)];
 }

@@ -3,6 +3,7 @@
  * counts, range bounds and scaling, categorical values and grids.
  */
 
+import { DEFAULT_RESOURCE_HYPERPARAMETER } from './defaults';
 import { MAX_HYPERPARAMETERS, MAX_TUNABLE_HYPERPARAMETERS } from './input-model';
 import { childPath, error, type Problem } from './problem';
 import { gridSize, parseDecimal, parseInteger } from './range-values';
@@ -52,12 +53,17 @@ function names(view: InputView): Problem[] {
     );
   }
   const staticCount = Object.keys(statics).length;
-  if (staticCount + tunable > MAX_HYPERPARAMETERS && view.statics !== undefined) {
+  // Hyperband and ASHA add the resource hyperparameter to every job (the rules of the strategy
+  // refuse it as a static or tunable one, so it is counted once).
+  const resource = view.strategy === 'Hyperband' || view.strategy === 'ASHA' ? (text(view.hyperband?.value.ResourceHyperParameter) ?? DEFAULT_RESOURCE_HYPERPARAMETER) : undefined;
+  const total = staticCount + tunable + (resource === undefined ? 0 : 1);
+  if (total > MAX_HYPERPARAMETERS && view.statics !== undefined) {
+    const resourcePart = resource === undefined ? '' : ` + 1 resource (${resource}, set for each job by the tuner)`;
     out.push(
       error(
         view.statics.path,
-        `too many hyperparameters: ${staticCount} static + ${tunable} tunable = ${staticCount + tunable}, allowed at most ${MAX_HYPERPARAMETERS}`,
-        staticCount + tunable,
+        `too many hyperparameters: ${staticCount} static + ${tunable} tunable${resourcePart} = ${total}, SageMaker allows at most ${MAX_HYPERPARAMETERS} per training job`,
+        total,
       ),
     );
   }

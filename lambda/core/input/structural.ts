@@ -105,7 +105,8 @@ function checkEnum(node: EnumNode, value: string, at: Where, out: Problem[]): vo
 
 function checkArray(node: ArrayNode, value: readonly unknown[], at: Where, out: Problem[]): void {
   if (node.maxItems !== undefined && value.length > node.maxItems) {
-    out.push(error(at.path, `too many items in ${at.label}: got ${value.length}, allowed at most ${node.maxItems}`, value.length));
+    const why = node.maxItemsReason === undefined ? '' : ` (${node.maxItemsReason})`;
+    out.push(error(at.path, `too many items in ${at.label}: got ${value.length}, allowed at most ${node.maxItems}${why}`, value.length));
   }
   if (node.minItems !== undefined && value.length < node.minItems) {
     out.push(error(at.path, `too few items in ${at.label}: got ${value.length}, allowed at least ${node.minItems}`, value.length));

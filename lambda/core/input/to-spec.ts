@@ -2,9 +2,13 @@
  * From a valid tuning input to the core's `TuningSpec`.
  */
 
-import type { CompletionCriteria, ParameterSpec, SchedulerKind, SchedulerSettings, TuningSpec } from '../ports';
+import type { CompletionCriteria, FailurePolicy, ParameterSpec, SchedulerKind, SchedulerSettings, TuningSpec } from '../ports';
 import {
   DEFAULT_HYPERBAND_MODE,
+  DEFAULT_MAX_CAPACITY_WAIT_SECONDS,
+  DEFAULT_MAX_FAILED_FRACTION,
+  DEFAULT_MAX_INITIAL_FAILURES,
+  DEFAULT_MIN_FINISHED_JOBS,
   DEFAULT_MIN_RESOURCE,
   DEFAULT_REDUCTION_FACTOR,
   DEFAULT_RESOURCE_HYPERPARAMETER,
@@ -68,6 +72,17 @@ function completionOf(input: TuningInput): CompletionCriteria {
   };
 }
 
+/** `FailureConfig`, defaults filled in. */
+function failureOf(input: TuningInput): FailurePolicy {
+  const config = input.FailureConfig;
+  return {
+    maxInitialFailures: config?.MaxInitialFailures ?? DEFAULT_MAX_INITIAL_FAILURES,
+    maxFailedFraction: config?.MaxFailedFraction ?? DEFAULT_MAX_FAILED_FRACTION,
+    minJobsForFraction: config?.MinFinishedJobs ?? DEFAULT_MIN_FINISHED_JOBS,
+    maxCapacityWaitSeconds: config?.MaxCapacityWaitInSeconds ?? DEFAULT_MAX_CAPACITY_WAIT_SECONDS,
+  };
+}
+
 /**
  * The core's view of a valid tuning input, with every default filled in.
  *
@@ -90,6 +105,8 @@ function completionOf(input: TuningInput): CompletionCriteria {
  *   defaults to `Auto`.
  * - `completion`: TargetObjectiveMetricValue, MaxNumberOfTrainingJobsNotImproving,
  *   ResourceLimits.MaxRuntimeInSeconds, CompleteOnConvergence (`Enabled` -> true).
+ * - `failure`: `FailureConfig` (MaxInitialFailures 3, MaxFailedFraction 0.5, MinFinishedJobs
+ *   10, MaxCapacityWaitInSeconds 3600 by default).
  *
  * @param input - a tuning input without validation errors
  */
@@ -128,6 +145,7 @@ export function toTuningSpec(input: TuningInput): TuningSpec {
     ...(config.RandomSeed !== undefined && { seed: config.RandomSeed }),
     staticHyperParameters: { ...(input.TrainingJobDefinition.StaticHyperParameters ?? {}) },
     completion: completionOf(input),
+    failure: failureOf(input),
     ...(input.WarmStartConfig !== undefined && {
       warmStartParents: input.WarmStartConfig.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName),
     }),

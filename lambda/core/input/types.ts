@@ -264,7 +264,7 @@ export interface VpcConfig {
 /** Where model artifacts go. */
 export interface OutputDataConfig {
   /** S3 prefix for `model.tar.gz` and output. */
-  readonly S3OutputPath: string;
+  readonly S3OutputPath?: string;
   /** KMS key for the artifacts. */
   readonly KmsKeyId?: string;
   /** `GZIP` or `NONE`. */
@@ -330,13 +330,13 @@ export interface TrainingJobDefinition {
   /** Container and metrics. */
   readonly AlgorithmSpecification: AlgorithmSpecification;
   /** IAM role the training jobs run as. */
-  readonly RoleArn: string;
+  readonly RoleArn?: string;
   /** Input channels. */
   readonly InputDataConfig?: readonly Channel[];
   /** VPC settings. */
   readonly VpcConfig?: VpcConfig;
   /** Artifact location. */
-  readonly OutputDataConfig: OutputDataConfig;
+  readonly OutputDataConfig?: OutputDataConfig;
   /** Compute. */
   readonly ResourceConfig: ResourceConfig;
   /** Time limits. */
@@ -391,6 +391,18 @@ export interface LocalConfig {
   readonly Environment?: Readonly<Record<string, string>>;
 }
 
+/** When the run gives up (our extension). */
+export interface FailureConfig {
+  /** @default 3 */
+  readonly MaxInitialFailures?: number;
+  /** @default 0.5 */
+  readonly MaxFailedFraction?: number;
+  /** @default 10 */
+  readonly MinFinishedJobs?: number;
+  /** @default 3600 */
+  readonly MaxCapacityWaitInSeconds?: number;
+}
+
 /**
  * The tuning input: the request body of `CreateHyperParameterTuningJob`, extended.
  *
@@ -409,4 +421,6 @@ export interface TuningInput {
   readonly Tags?: readonly Tag[];
   /** Local-mode settings (our extension). */
   readonly LocalConfig?: LocalConfig;
+  /** When the run gives up (our extension). */
+  readonly FailureConfig?: FailureConfig;
 }

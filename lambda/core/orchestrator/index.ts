@@ -1,6 +1,7 @@
 /** The orchestrator's use cases: each Lambda handler calls exactly one of these. */
 export * from './backend';
 export * from './errors';
+export * from './failures';
 export * from './finalize';
 export * from './init';
 export * from './job-event';

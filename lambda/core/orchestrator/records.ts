@@ -51,6 +51,11 @@ export interface RunCounters {
   readonly jobsStopped: number;
   /** Seconds SageMaker billed, summed over finished jobs. */
   readonly billableSeconds: number;
+  /**
+   * Jobs that completed without the objective metric (counted in `jobsCompleted` too: that is
+   * SageMaker's status; for the run they failed). Absent in runs recorded before it existed.
+   */
+  readonly jobsWithoutObjective?: number;
 }
 
 /** The run record. Small and bounded: no per-trial data here. */
@@ -78,6 +83,13 @@ export interface RunRecord {
   readonly version: number;
   /** Number of committed ticks; a tick commits only if this is unchanged since it loaded. */
   readonly tickSeq: number;
+  /**
+   * What the check of a trial's checkpoint folder found (Hyperband/ASHA; once per run):
+   * `found`, `missing` (then `warnings` says so) or `unknown` (the folder could not be read).
+   */
+  readonly checkpoints?: 'found' | 'missing' | 'unknown';
+  /** Warnings for the user, one line each (e.g. a script that saves no checkpoint). */
+  readonly warnings?: readonly string[];
 }
 
 /** The trial record: the scheduler's per-trial state plus what a leaderboard needs. */
@@ -117,10 +129,31 @@ export interface JobRecord {
   readonly finalMetrics?: readonly MetricValue[];
   /** The objective metric's final value; null when the job ended without it. */
   readonly objective?: number | null;
+  /**
+   * AMT's `ObjectiveStatus`, set when the scheduler is told: `Failed` when the job failed or
+   * completed without the objective metric (then it counts as a failed job).
+   */
+  readonly objectiveStatus?: 'Succeeded' | 'Failed';
+  /**
+   * While SageMaker refuses to start the job (throttling, capacity): since when it has waited
+   * with none of the run's jobs running (see `checkCapacityWait`).
+   */
+  readonly waitingSince?: string;
   readonly failureReason?: string;
   readonly secondaryStatus?: string;
   /** SageMaker warm pool status when the job asked for one (`Available`, `Terminated`, ...). */
   readonly warmPoolStatus?: string;
+  /** When this tuner released the job's warm pool (Finalize, or the cleanup after a stop). */
+  readonly warmPoolReleasedAt?: string;
+  /** Why the warm pool could not be released (a denial); it then ends after its keep-alive period. */
+  readonly warmPoolError?: string;
+  /**
+   * Which job of its trial's rung this is: 1, or 2.. for a retry of a job that ended through no
+   * fault of the script (absent means 1).
+   */
+  readonly attempt?: number;
+  /** The job that retries this one (same trial and rung, resuming from the checkpoint). */
+  readonly retriedAs?: string;
   /** Attempts to create this job that were refused by throttling or quotas. */
   readonly startAttempts: number;
   readonly lastStartError?: string;

@@ -13,8 +13,10 @@ import { rngFor } from '../rng';
 import { LEARNING_SAMPLERS, createSampler } from '../samplers';
 import { createScheduler } from '../schedulers';
 import { renderConfiguration } from '../space';
-import type { TrainingBackend } from './backend';
-import { trainingJobName } from './naming';
+import type { CheckpointStore, CreateJobResult, ExistingJob, TrainingBackend } from './backend';
+import { isRunFailure } from './errors';
+import { checkCapacityWait, checkFailures, failurePolicyOf, jobFailureSummary, type FailureCheck } from './failures';
+import { checkpointUri, MAX_JOB_ATTEMPTS, MAX_TRAINING_JOB_NAME_LENGTH, trainingJobName } from './naming';
 import type { JobRecord, RunRecord, RunStatus, RunStore, TrialRecord } from './records';
 import { isTerminalJobStatus } from './records';
 import { beatsBest, checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
@@ -29,6 +31,13 @@ export interface OrchestratorDeps {
   readonly storage: StorageDefaults;
   /** In-flight jobs whose record has not changed for this long are re-read from SageMaker (lost events). */
   readonly reconcileAfterSeconds: number;
+  /**
+   * Looks into trials' checkpoint folders (S3), for the warning about scripts that cannot
+   * resume.
+   *
+   * @default - no check
+   */
+  readonly checkpoints?: CheckpointStore;
 }
 
 export interface TickResult {
@@ -77,16 +86,42 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     .filter((j) => isTerminalJobStatus(j.status) && !j.told)
     .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? '') || a.jobName.localeCompare(b.jobName));
   for (const job of finished) {
+    // A job that ended through no fault of the script is retried (same trial and rung, from its
+    // checkpoint) instead of being told, while its trial has attempts and the run has budget left.
+    const retryReason = run.status === 'Running' ? retryableEnd(job) : undefined;
+    const retry = retryReason === undefined ? undefined : retryJob(deps, run, job, state, iso);
+    if (retry !== undefined) {
+      state = { ...state, global: { ...state.global, jobsStarted: state.global.jobsStarted + 1 } };
+      counters = {
+        ...counters,
+        jobsFailed: counters.jobsFailed + (job.status === 'Failed' ? 1 : 0),
+        jobsStopped: counters.jobsStopped + (job.status === 'Stopped' ? 1 : 0),
+        billableSeconds: counters.billableSeconds + (job.billableSeconds ?? 0),
+      };
+      const updated: JobRecord = { ...job, objective: null, told: true, retriedAs: retry.jobName, updatedAt: iso };
+      jobs.set(job.jobName, updated);
+      changedJobs.set(job.jobName, updated);
+      jobs.set(retry.jobName, retry);
+      changedJobs.set(retry.jobName, retry);
+      notes.push(`${job.jobName} ${job.status} (${retryReason}): retried as ${retry.jobName}, resuming from the trial's checkpoint`);
+      continue;
+    }
     const objective = job.status === 'Completed' ? objectiveOf(job.finalMetrics, spec.objective.metricName) : null;
-    const told = scheduler.tell(state, { trialId: job.trialId, milestone: job.milestone, outcome: outcomeOf(job), objective });
+    // A job that completed without the objective metric failed, for the run (AMT's ObjectiveStatus).
+    const noObjective = job.status === 'Completed' && objective === null;
+    const outcome = noObjective ? 'Failed' : outcomeOf(job);
+    const told = scheduler.tell(state, { trialId: job.trialId, milestone: job.milestone, outcome, objective });
     state = told.state;
-    notes.push(`${job.jobName} ${job.status}${objective === null ? '' : ` ${spec.objective.metricName}=${objective}`}: ${told.decision} (${told.reason})`);
+    notes.push(
+      `${job.jobName} ${job.status}${objective === null ? '' : ` ${spec.objective.metricName}=${objective}`}${noObjective ? ' (no objective metric)' : ''}: ${told.decision} (${told.reason})`,
+    );
     counters = {
       ...counters,
       jobsCompleted: counters.jobsCompleted + (job.status === 'Completed' ? 1 : 0),
       jobsFailed: counters.jobsFailed + (job.status === 'Failed' ? 1 : 0),
       jobsStopped: counters.jobsStopped + (job.status === 'Stopped' ? 1 : 0),
       billableSeconds: counters.billableSeconds + (job.billableSeconds ?? 0),
+      jobsWithoutObjective: (counters.jobsWithoutObjective ?? 0) + (noObjective ? 1 : 0),
     };
     if (objective !== null && beatsBest({ objective, milestone: job.milestone }, best, objectiveType)) {
       best = { trialId: job.trialId, jobName: job.jobName, milestone: job.milestone, objective, hyperParameters: job.hyperParameters };
@@ -94,15 +129,44 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     } else {
       jobsSinceImprovement += 1;
     }
-    const updated: JobRecord = { ...job, objective, told: true, updatedAt: iso };
+    const objectiveStatus = job.status === 'Stopped' ? undefined : objective === null ? 'Failed' : 'Succeeded';
+    const updated: JobRecord = { ...job, objective, told: true, updatedAt: iso, ...(objectiveStatus === undefined ? {} : { objectiveStatus }) };
     jobs.set(job.jobName, updated);
     changedJobs.set(job.jobName, updated);
+  }
+
+  // The warning about scripts that cannot resume (once per run): a trial that will be promoted
+  // resumes from its checkpoint folder; an empty one means it retrains from scratch.
+  let checkpoints = run.checkpoints;
+  const warnings = [...(run.warnings ?? [])];
+  if (checkpoints === undefined && deps.checkpoints !== undefined && spec.scheduler.kind !== 'FIFO') {
+    const probe = finished.find((j) => j.status === 'Completed' && j.milestone < spec.scheduler.maxResource);
+    if (probe !== undefined) {
+      const uri = checkpointUriOf(deps, run, probe.trialId);
+      const found = await deps.checkpoints.hasCheckpoint(uri);
+      if (found === 'yes') checkpoints = 'found';
+      else if (found === 'unknown') checkpoints = 'unknown';
+      else {
+        checkpoints = 'missing';
+        warnings.push(checkpointWarning(probe.jobName, uri));
+        notes.push(`warning: ${warnings[warnings.length - 1]}`);
+      }
+    }
   }
 
   // 2. Completion criteria.
   let status: RunStatus = run.status;
   let statusReason = run.statusReason;
   let endStatus = run.endStatus;
+  if (status === 'Running' && finished.length > 0) {
+    const failing = failureCheck(spec, [...jobs.values()]);
+    if (failing.kind === 'fail') {
+      status = 'Stopping';
+      statusReason = failing.reason;
+      endStatus = 'Failed';
+      notes.push(`failing: ${failing.reason}`);
+    }
+  }
   if (status === 'Running') {
     const check = checkCompletion({ best, jobsSinceImprovement, createdAt: run.createdAt }, spec.completion, objectiveType, now);
     if (check.kind === 'complete') {
@@ -168,6 +232,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       jobsSinceImprovement,
       updatedAt: iso,
       ...(ended ? { endedAt: iso } : {}),
+      ...(checkpoints === run.checkpoints ? {} : { checkpoints, warnings }),
     },
     schedulerGlobal: state.global,
     trials: changedTrials(run, state, trialsBefore, iso),
@@ -178,12 +243,17 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   let retryAfterSeconds = 0;
   if (status === 'Running') {
     for (const job of [...jobs.values()].filter((j) => j.status === 'Pending')) {
-      const outcome = await startJob(deps, run, job, iso);
+      const ownInFlight = [...jobs.values()].filter((j) => j.status === 'InProgress' || j.status === 'Stopping').length;
+      const outcome = await startJob(deps, run, job, now, ownInFlight);
       notes.push(outcome.note);
       if (outcome.kind === 'started') jobs.set(job.jobName, { ...job, status: 'InProgress' });
       if (outcome.kind === 'retry') retryAfterSeconds = Math.max(retryAfterSeconds, outcome.afterSeconds);
-      // Every job shares the definition SageMaker just rejected: don't try the others.
-      if (outcome.kind === 'rejected') break;
+      // Every job shares the definition SageMaker just refused: don't try the others.
+      if (outcome.kind === 'rejected') {
+        // The run is Stopping now: the next tick (soon) stops what runs and ends it.
+        retryAfterSeconds = Math.max(retryAfterSeconds, 1);
+        break;
+      }
     }
   } else if (status === 'Stopping') {
     for (const job of inFlight().filter((j) => j.status === 'InProgress')) {
@@ -201,6 +271,25 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     retryAfterSeconds,
     notes,
   };
+}
+
+/**
+ * {@link tick}, failing the run instead of the execution when an AWS call fails for good
+ * (`PermissionDenied`, `RequestRejected`): the run goes `Stopping` with the error's message as
+ * its reason and ends `Failed` once nothing runs (the next ticks stop what runs). When the run is
+ * no longer `Running` (it is failing already) or cannot be marked, the error goes on to the
+ * state machine, which fails the execution; the cleanup then stops the run's jobs.
+ */
+export async function tickOrFail(deps: OrchestratorDeps, runId: string): Promise<TickResult> {
+  try {
+    return await tick(deps, runId);
+  } catch (error) {
+    if (!isRunFailure(error)) throw error;
+    const run = await deps.store.getRun(runId);
+    if (run === undefined || run.status !== 'Running') throw error;
+    await deps.store.setRunStatus(runId, 'Stopping', error.message, deps.now().toISOString(), 'Failed');
+    return { runId, status: 'running', version: run.version, running: 0, pending: 0, retryAfterSeconds: 1, notes: [`failing: ${error.message}`] };
+  }
 }
 
 /** Re-read in-flight jobs whose record is stale (a lost event); true when anything changed. */
@@ -290,6 +379,44 @@ function newJob(
   };
 }
 
+/**
+ * Why a finished job ended through no fault of its script, when it did: managed spot capacity
+ * that did not come back before MaxWaitTimeInSeconds, a SageMaker internal error (a job without
+ * a RetryStrategy), or no capacity for its instance type.
+ */
+export function retryableEnd(job: Pick<JobRecord, 'status' | 'secondaryStatus' | 'failureReason'>): string | undefined {
+  if (job.status === 'Stopped' && job.secondaryStatus === 'MaxWaitTimeExceeded') return 'spot capacity did not come back before MaxWaitTimeInSeconds';
+  if (job.status === 'Failed' && /^InternalServerError\b/.test(job.failureReason ?? '')) return 'sagemaker internal error';
+  if (job.status === 'Failed' && /^CapacityError\b/.test(job.failureReason ?? '')) return 'no capacity for the instance type';
+  return undefined;
+}
+
+/**
+ * The job that retries `job` (its next attempt), or undefined when none may: the trial used
+ * its attempts, the budget is spent (a retry is a job like any other), or the name would be too
+ * long for SageMaker.
+ */
+function retryJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, state: SchedulerState, iso: string): JobRecord | undefined {
+  const attempt = (job.attempt ?? 1) + 1;
+  if (attempt > MAX_JOB_ATTEMPTS || state.global.jobsStarted >= state.settings.maxTrainingJobs) return undefined;
+  const jobName = trainingJobName(deps.jobNamePrefix, run.runId, job.trialId, job.milestone, attempt);
+  if (jobName.length > MAX_TRAINING_JOB_NAME_LENGTH) return undefined;
+  return {
+    runId: run.runId,
+    jobName,
+    trialId: job.trialId,
+    milestone: job.milestone,
+    fromMilestone: job.fromMilestone,
+    attempt,
+    status: 'Pending',
+    hyperParameters: job.hyperParameters,
+    createdAt: iso,
+    updatedAt: iso,
+    startAttempts: 0,
+    told: false,
+  };
+}
+
 /** Trials the tick created or changed, as records. */
 function changedTrials(
   run: RunRecord,
@@ -335,12 +462,30 @@ type StartOutcome =
 /** Longest wait between attempts to create a throttled job. */
 const MAX_RETRY_SECONDS = 60;
 
-async function startJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, iso: string): Promise<StartOutcome> {
+/**
+ * How far SageMaker's clock (a job's CreationTime) may be behind ours (the job record's
+ * createdAt) for a job of this run: clocks of AWS services are synchronized to well under this.
+ */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+async function startJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, now: Date, ownInFlight: number): Promise<StartOutcome> {
+  const iso = now.toISOString();
   const request = buildTrainingJobRequest(run.input, { runId: run.runId, jobName: job.jobName, trialId: job.trialId, hyperParameters: job.hyperParameters }, deps.storage);
-  const result = await deps.backend.createJob(request);
+  let result: CreateJobResult;
+  try {
+    result = await deps.backend.createJob(request);
+  } catch (error) {
+    // Access denied, or a request AWS refuses for good: every job would meet the same answer.
+    if (!isRunFailure(error)) throw error;
+    return failRun(deps, run, job, iso, error.message, `never started: ${error.message}`);
+  }
   switch (result.kind) {
     case 'created':
     case 'exists': {
+      if (result.kind === 'exists') {
+        const foreign = foreignJobReason(job, result.existing);
+        if (foreign !== undefined) return failRun(deps, run, job, iso, foreign, 'never started: the name belongs to an older training job');
+      }
       await deps.store.recordObservation(run.runId, { jobName: job.jobName, status: 'InProgress', startedAt: iso }, iso);
       // A stop may have landed while we were creating the job: never leave it running.
       const latest = await deps.store.getRun(run.runId);
@@ -348,22 +493,92 @@ async function startJob(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, 
         await deps.backend.stopJob(job.jobName);
         return { kind: 'started', note: `${job.jobName} ${result.kind}, then stopped: run is ${latest.status}` };
       }
-      return { kind: 'started', note: `${job.jobName} ${result.kind}` };
+      return { kind: 'started', note: `${job.jobName} ${result.kind === 'exists' ? 'exists (this run\'s: a retried tick)' : 'created'}` };
     }
     case 'retry': {
       const attempts = job.startAttempts + 1;
-      await deps.store.updateJob(run.runId, job.jobName, { startAttempts: attempts, lastStartError: result.reason, updatedAt: iso });
+      const wait = checkCapacityWait(job, ownInFlight, now, failurePolicyOf(run.spec), result.reason);
+      await deps.store.updateJob(run.runId, job.jobName, { startAttempts: attempts, lastStartError: result.reason, waitingSince: wait.waitingSince, updatedAt: iso });
+      if (wait.failReason !== undefined) return failRun(deps, run, job, iso, wait.failReason, `never started: ${result.reason}`);
       const afterSeconds = Math.min(MAX_RETRY_SECONDS, 2 ** Math.min(attempts, 6));
-      return { kind: 'retry', afterSeconds, note: `${job.jobName} not started yet (attempt ${attempts}): ${result.reason}` };
+      return { kind: 'retry', afterSeconds, note: `${job.jobName} not started yet (attempt ${attempts}, ${result.cause}): ${result.reason}` };
     }
-    case 'invalid': {
-      await deps.store.recordObservation(
-        run.runId,
-        { jobName: job.jobName, status: 'Failed', endedAt: iso, failureReason: `sagemaker rejected the training job: ${result.reason}` },
+    case 'over-quota':
+      return failRun(deps, run, job, iso, result.reason, `never started: ${result.reason}`);
+    case 'invalid':
+      return failRun(
+        deps,
+        run,
+        job,
         iso,
+        `sagemaker rejected training job ${job.jobName}: ${result.reason}`,
+        `sagemaker rejected the training job: ${result.reason}`,
       );
-      await deps.store.setRunStatus(run.runId, 'Stopping', `sagemaker rejected training job ${job.jobName}: ${result.reason}`, iso, 'Failed');
-      return { kind: 'rejected', note: `${job.jobName} rejected: ${result.reason}` };
-    }
   }
+}
+
+/**
+ * End the run `Failed` with `reason` (through `Stopping`: the next tick stops whatever runs),
+ * and record the job that could not start as failed.
+ */
+async function failRun(deps: OrchestratorDeps, run: RunRecord, job: JobRecord, iso: string, reason: string, jobReason: string): Promise<StartOutcome> {
+  await deps.store.recordObservation(run.runId, { jobName: job.jobName, status: 'Failed', endedAt: iso, failureReason: jobReason }, iso);
+  await deps.store.setRunStatus(run.runId, 'Stopping', reason, iso, 'Failed');
+  return { kind: 'rejected', note: `${job.jobName} not started, run failing: ${reason}` };
+}
+
+/**
+ * Why an existing job with our job's name is not ours, or undefined when it is (a retried
+ * tick created it). Job names are permanent in an account and region: a run name used before
+ * (by this tuner, or by an earlier deployment with the same job-name prefix) names old jobs.
+ * Ours was created after the job was decided (its record's `createdAt`), with its exact
+ * hyperparameters.
+ */
+export function foreignJobReason(job: Pick<JobRecord, 'jobName' | 'createdAt' | 'hyperParameters'>, existing: ExistingJob): string | undefined {
+  const problems: string[] = [];
+  if (existing.createdAt !== undefined && Date.parse(existing.createdAt) < Date.parse(job.createdAt) - CLOCK_SKEW_MS) {
+    problems.push(`created ${existing.createdAt}, before this run decided it at ${job.createdAt}`);
+  }
+  if (existing.hyperParameters !== undefined && !sameStrings(existing.hyperParameters, job.hyperParameters)) {
+    problems.push('with other hyperparameters');
+  }
+  if (problems.length === 0) return undefined;
+  return (
+    `training job name '${job.jobName}' is taken by an older job (${problems.join(', ')}): SageMaker keeps job names ` +
+    'forever in an account and region, so this run name was used before (by this tuner or an earlier deployment with the same ' +
+    'job-name prefix); nothing of it was adopted. Start the run again under another HyperParameterTuningJobName'
+  );
+}
+
+function sameStrings(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
+
+/** The stop-early rule over the run's jobs (told ones carry their objective status). */
+function failureCheck(spec: TuningSpec, jobs: readonly JobRecord[]): FailureCheck {
+  const finished = jobs
+    .filter((j) => j.told && j.objectiveStatus !== undefined)
+    .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? '') || a.jobName.localeCompare(b.jobName));
+  const failures: { jobName: string; reason: string }[] = [];
+  for (const job of finished) {
+    const reason = job.objectiveStatus === 'Failed' ? jobFailureSummary(job, spec.objective.metricName) : undefined;
+    if (reason !== undefined) failures.push({ jobName: job.jobName, reason });
+  }
+  return checkFailures({ succeeded: finished.length - failures.length, failed: failures.length }, failures, failurePolicyOf(spec));
+}
+
+/** The S3 prefix a trial's checkpoints go to (what its jobs get as CheckpointConfig.S3Uri). */
+function checkpointUriOf(deps: OrchestratorDeps, run: RunRecord, trialId: number): string {
+  const definition = run.input.TrainingJobDefinition as { CheckpointConfig?: { S3Uri?: unknown } } | undefined;
+  const base = definition?.CheckpointConfig?.S3Uri;
+  return checkpointUri(typeof base === 'string' ? base : deps.storage.checkpointBase, run.runId, trialId);
+}
+
+/** The warning when a rung's job left its trial's checkpoint folder empty. */
+export function checkpointWarning(jobName: string, uri: string): string {
+  return (
+    `training job ${jobName} ended and its trial's checkpoint folder ${uri} is empty: the script saves no checkpoint, ` +
+    'so promoted trials will retrain from scratch (write checkpoints to SM_CHECKPOINT_DIR, /opt/ml/checkpoints in the cloud, and resume from them)'
+  );
 }

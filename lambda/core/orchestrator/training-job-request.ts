@@ -3,6 +3,7 @@
  * `TrainingJobDefinition` (AMT's `HyperParameterTrainingJobDefinition`). Pure: plain JSON in,
  * plain JSON out.
  */
+import { TUNER_TAG_KEYS } from '../input/input-model';
 import type { TrainingJobRequest } from './backend';
 import { checkpointUri } from './naming';
 
@@ -77,8 +78,8 @@ export function buildTrainingJobRequest(
     Environment: def.Environment,
     Tags: [
       ...tags,
-      { Key: 'hpo:run', Value: job.runId },
-      { Key: 'hpo:trial', Value: String(job.trialId) },
+      { Key: TUNER_TAG_KEYS[0], Value: job.runId },
+      { Key: TUNER_TAG_KEYS[1], Value: String(job.trialId) },
     ],
   };
   for (const key of Object.keys(request)) {

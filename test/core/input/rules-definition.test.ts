@@ -159,3 +159,24 @@ describe('warm start', () => {
     ]);
   });
 });
+
+describe('tags', () => {
+  it.each(['hpo:run', 'hpo:trial'])('refuses the tuner\'s own key %s', (key) => {
+    expect(problemsWith((i) => setAt(i, '$.Tags', [{ Key: key, Value: 'x' }]))).toEqual([
+      err('$.Tags[0].Key', `reserved tag key "${key}": the tuner sets hpo:run and hpo:trial on every training job itself; use another key`, key),
+    ]);
+  });
+
+  it('refuses keys starting with aws: (reserved by AWS) and duplicate keys', () => {
+    expect(problemsWith((i) => setAt(i, '$.Tags', [{ Key: 'aws:cloudformation:stack-name', Value: 'x' }]))).toEqual([
+      err('$.Tags[0].Key', 'reserved tag key "aws:cloudformation:stack-name": keys starting with "aws:" are reserved by AWS; use another key', 'aws:cloudformation:stack-name'),
+    ]);
+    expect(problemsWith((i) => setAt(i, '$.Tags', [{ Key: 'team', Value: 'a' }, { Key: 'team', Value: 'b' }]))).toEqual([
+      err('$.Tags[1].Key', 'duplicate tag key "team": also $.Tags[0]; tag keys must be unique', 'team'),
+    ]);
+  });
+
+  it('accepts other keys', () => {
+    expect(problemsWith((i) => setAt(i, '$.Tags', [{ Key: 'team', Value: 'ml' }, { Key: 'hpo:owner', Value: 'me' }]))).toEqual([]);
+  });
+});

@@ -58,10 +58,25 @@ describe('hyperparameter names and counts', () => {
     ]);
   });
 
-  it('allows at most 100 static plus tunable hyperparameters', () => {
-    const statics = Object.fromEntries(Array.from({ length: 98 }, (_, k) => [`s${k}`, '1']));
-    expect(problemsWith((i) => setAt(i, '$.TrainingJobDefinition.StaticHyperParameters', statics))).toEqual([
-      err('$.TrainingJobDefinition.StaticHyperParameters', 'too many hyperparameters: 98 static + 3 tunable = 101, allowed at most 100', 101),
+  it('allows at most 100 hyperparameters in all, the resource one Hyperband and ASHA add to every job included', () => {
+    const statics = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, k) => [`s${k}`, '1']));
+    const path = '$.TrainingJobDefinition.StaticHyperParameters';
+    expect(problemsWith((i) => setAt(i, path, statics(96)))).toEqual([]);
+    expect(problemsWith((i) => setAt(i, path, statics(97)))).toEqual([
+      err(path, 'too many hyperparameters: 97 static + 3 tunable + 1 resource (epochs, set for each job by the tuner) = 101, SageMaker allows at most 100 per training job', 101),
+    ]);
+  });
+
+  it('counts no resource hyperparameter for strategies that train every trial to the end', () => {
+    const statics = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, k) => [`s${k}`, '1']));
+    const random = (n: number) => (i: Record<string, unknown>) => {
+      setAt(i, '$.HyperParameterTuningJobConfig.Strategy', 'Random');
+      deleteAt(i, '$.HyperParameterTuningJobConfig.StrategyConfig');
+      setAt(i, '$.TrainingJobDefinition.StaticHyperParameters', statics(n));
+    };
+    expect(problemsWith(random(97))).toEqual([]);
+    expect(problemsWith(random(98))).toEqual([
+      err('$.TrainingJobDefinition.StaticHyperParameters', 'too many hyperparameters: 98 static + 3 tunable = 101, SageMaker allows at most 100 per training job', 101),
     ]);
   });
 });

@@ -39,7 +39,9 @@ describe('the JSON Schema', () => {
   it('compiles in ajv strict mode and forbids unknown fields everywhere', () => {
     const schema = tuningInputJsonSchema();
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
-    const text = JSON.stringify(schema);
+    // The if/else pair only adds required fields (inputs without LocalConfig); it declares no object of its own.
+    const { if: _if, else: _else, ...objectsPart } = schema;
+    const text = JSON.stringify(objectsPart);
     const objects = text.match(/"properties":/g)?.length ?? 0;
     const closed = text.match(/"additionalProperties":false/g)?.length ?? 0;
     expect(objects).toBeGreaterThan(20);

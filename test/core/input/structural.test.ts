@@ -57,7 +57,7 @@ describe('unknown fields', () => {
   it('does not mistake Object.prototype members for fields', () => {
     const problems = validateTuningInput(JSON.parse(JSON.stringify(baseInput()).replace('{', '{"constructor": 1, "__proto__": 2, ')));
     expect(problems.map((p) => p.path)).toEqual(['$.constructor', '$.__proto__']);
-    expect(problems[0].message).toBe('unknown field "constructor" in the tuning input; known fields: ' + '$schema, HyperParameterTuningJobName, HyperParameterTuningJobConfig, TrainingJobDefinition, TrainingJobDefinitions, WarmStartConfig, Tags, Autotune, LocalConfig');
+    expect(problems[0].message).toBe('unknown field "constructor" in the tuning input; known fields: ' + '$schema, HyperParameterTuningJobName, HyperParameterTuningJobConfig, TrainingJobDefinition, TrainingJobDefinitions, WarmStartConfig, Tags, Autotune, FailureConfig, LocalConfig');
   });
 
   it('lists the known fields when nothing is close', () => {
@@ -69,7 +69,7 @@ describe('unknown fields', () => {
 
 describe('required fields', () => {
   it('reports a missing required field at its own path', () => {
-    expect(problemsWith((i) => deleteAt(i, `${DEF}.RoleArn`))).toEqual([err(`${DEF}.RoleArn`, 'missing required field RoleArn in TrainingJobDefinition')]);
+    expect(problemsWith((i) => deleteAt(i, `${DEF}.AlgorithmSpecification`))).toEqual([err(`${DEF}.AlgorithmSpecification`, 'missing required field AlgorithmSpecification in TrainingJobDefinition')]);
   });
 
   it('reports a missing top-level field', () => {
@@ -192,9 +192,12 @@ describe('counts', () => {
     expect(problemsWith((i) => setAt(i, path, defs))).toEqual([err(path, 'too many items in MetricDefinitions: got 41, allowed at most 40', 41)]);
   });
 
-  it('allows at most 50 tags and 100 static hyperparameters', () => {
-    const tags = Array.from({ length: 51 }, (_, k) => ({ Key: `k${k}`, Value: 'v' }));
-    expect(problemsWith((i) => setAt(i, '$.Tags', tags))).toEqual([err('$.Tags', 'too many items in Tags: got 51, allowed at most 50', 51)]);
+  it('allows at most 48 tags: SageMaker allows 50 per job, and the tuner adds two', () => {
+    const tags = (n: number) => Array.from({ length: n }, (_, k) => ({ Key: `k${k}`, Value: 'v' }));
+    expect(problemsWith((i) => setAt(i, '$.Tags', tags(48)))).toEqual([]);
+    expect(problemsWith((i) => setAt(i, '$.Tags', tags(49)))).toEqual([
+      err('$.Tags', 'too many items in Tags: got 49, allowed at most 48 (SageMaker allows 50 tags per training job, and the tuner adds hpo:run and hpo:trial)', 49),
+    ]);
   });
 
   it('needs 1..5 parent jobs in WarmStartConfig', () => {

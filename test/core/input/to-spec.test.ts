@@ -29,6 +29,7 @@ describe('toTuningSpec', () => {
       maxParallelTrainingJobs: 4,
       staticHyperParameters: { model: 'resnet18' },
       completion: {},
+      failure: { maxInitialFailures: 3, maxFailedFraction: 0.5, minJobsForFraction: 10, maxCapacityWaitSeconds: 3600 },
     });
   });
 
@@ -92,6 +93,13 @@ describe('toTuningSpec', () => {
       setAt(i, `${CONFIG}.ResourceLimits.MaxRuntimeInSeconds`, 7200);
     });
     expect(s.completion).toEqual({ targetObjectiveValue: 0.93, maxJobsNotImproving: 5, maxRuntimeSeconds: 7200, completeOnConvergence: true });
+  });
+
+  it('maps FailureConfig; 0 turns a rule off', () => {
+    const s = spec((i) => {
+      setAt(i, '$.FailureConfig', { MaxInitialFailures: 0, MaxFailedFraction: 0.25, MinFinishedJobs: 4, MaxCapacityWaitInSeconds: 0 });
+    });
+    expect(s.failure).toEqual({ maxInitialFailures: 0, maxFailedFraction: 0.25, minJobsForFraction: 4, maxCapacityWaitSeconds: 0 });
   });
 
   it('takes the objective and ranges from the training job definition when given there', () => {

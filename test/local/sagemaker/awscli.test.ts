@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { describeUnless } from '../../helpers/skip';
 import { startHarness } from './helpers';
 
 const AWS_V2 = '/usr/bin/aws';
@@ -15,11 +16,9 @@ async function aws(endpoint: string, args: string[]): Promise<{ stdout: string; 
   }).catch((e: { stdout: string; stderr: string }) => e);
 }
 
-if (!existsSync(AWS_V2)) {
-  console.warn(`notice: ${AWS_V2} (Debian's awscli v2) is not installed; the AWS CLI checks of the emulator are skipped`);
-}
+const NO_AWS_V2 = existsSync(AWS_V2) ? undefined : `${AWS_V2} (Debian's awscli v2) is not installed (apt-get install awscli; CI installs it)`;
 
-(existsSync(AWS_V2) ? describe : describe.skip)('SageMaker emulator and the AWS CLI v2', () => {
+describeUnless(NO_AWS_V2, 'SageMaker emulator and the AWS CLI v2', () => {
   it('answers describe-training-job for an unknown job with the service\'s ValidationException', async () => {
     const h = await startHarness();
     try {
