@@ -16,13 +16,6 @@ export const DEFAULT_HYPERBAND_MODE: HyperbandMode = 'Asynchronous';
 /** Default per-job training time limit of SageMaker (1 day). */
 export const DEFAULT_MAX_RUNTIME_SECONDS = 86_400;
 
-<<<<<<< HEAD
-/**
- * The sampler each strategy uses unless `Sampler` says otherwise: the one the real-training
- * benchmark supports (bench/RESULTS-REAL.md). `GP` beat TPE for `Bayesian` and every other
- * sampler inside Hyperband and ASHA there, where it models every resource level at once.
- */
-=======
 /** The bucket local mode stands in for S3 with (a folder of the run: `.hpo/runs/<run>/s3/hpo-local`). */
 export const LOCAL_BUCKET = 'hpo-local';
 /** `FailureConfig.MaxInitialFailures`: the run fails when its first this-many finished jobs all failed. */
@@ -34,8 +27,11 @@ export const DEFAULT_MIN_FINISHED_JOBS = 10;
 /** `FailureConfig.MaxCapacityWaitInSeconds`: longest wait for capacity with none of the run's jobs running. */
 export const DEFAULT_MAX_CAPACITY_WAIT_SECONDS = 3600;
 
-/** The sampler each strategy uses unless `Sampler` says otherwise. */
->>>>>>> main
+/**
+ * The sampler each strategy uses unless `Sampler` says otherwise: the one the real-training
+ * benchmark supports (bench/RESULTS-REAL.md). `GP` beat TPE for `Bayesian` and every other
+ * sampler inside Hyperband and ASHA there, where it models every resource level at once.
+ */
 export const DEFAULT_SAMPLER: Readonly<Record<StrategyName, SamplerName>> = {
   Random: 'Random',
   Grid: 'Grid',
