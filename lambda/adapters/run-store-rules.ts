@@ -122,6 +122,7 @@ export const RUN_PATCH_FIELDS = [
   'jobsSinceImprovement',
   'checkpoints',
   'warnings',
+  'earlyStopping',
 ] as const satisfies readonly (keyof TickCommit['run'])[];
 
 /** A run patch field. */

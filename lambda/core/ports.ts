@@ -315,4 +315,17 @@ export interface TuningSpec {
    * existed: the defaults apply (`failurePolicyOf`).
    */
   readonly failure?: FailurePolicy;
+  /**
+   * AMT `TrainingJobEarlyStoppingType: Auto` (Random, Grid, Bayesian): running jobs are read
+   * after each epoch and stopped by the median stopping rule. Absent: jobs train to the end.
+   */
+  readonly earlyStopping?: EarlyStoppingSpec;
+}
+
+/** How running jobs are stopped early (see `schedulers/early-stopping.ts`). */
+export interface EarlyStoppingSpec {
+  /** AMT's rule for `Auto`. */
+  readonly rule: 'Median';
+  /** The objective metric's `MetricDefinitions` regex: how its values are read from the job's log. */
+  readonly metricRegex: string;
 }

@@ -140,7 +140,7 @@ const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['Completed', 'Stopped', 'Fa
 /** Run fields stored as native strings. */
 const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason', 'endStatus', 'checkpoints'] as const;
 /** Run fields stored as JSON text. */
-const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec', 'warnings'] as const;
+const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec', 'warnings', 'earlyStopping'] as const;
 
 /** Options of {@link DynamoDbRunStore}. */
 export interface DynamoDbRunStoreOptions {

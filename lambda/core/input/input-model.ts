@@ -198,7 +198,7 @@ const tuningJobConfig = obj(
       'The search space (at most 30 tunable hyperparameters). Required here or in `TrainingJobDefinition.HyperParameterRanges` (not both).',
     ),
     TrainingJobEarlyStoppingType: oneOf(
-      'AMT\'s early stopping of training jobs. Must be `Off` with Hyperband and ASHA (they stop trials themselves); with the other strategies `Auto` is ignored (this tuner sees final metrics only).',
+      'AMT\'s early stopping of training jobs. `Auto` with Random, Grid and Bayesian: the objective is read from each running job\'s log after every epoch (with its `MetricDefinitions` regex) and the job is stopped when its value is worse than the median of the other jobs\' running averages at that epoch (AMT\'s median stopping rule; a stopped job reports its last value). Must be `Off` with Hyperband and ASHA (they stop trials themselves).',
       ['Off', 'Auto'],
       { default: 'Off' },
     ),

@@ -147,12 +147,28 @@ function earlyStopping(view: InputView): Problem[] {
       error(path, `invalid TrainingJobEarlyStoppingType "Auto" for strategy ${String(view.strategy)}: allowed Off (${String(view.strategy)} stops poor trials itself)`, 'Auto'),
     ];
   }
-  if (isFifoStrategy(view.strategy)) {
+  if (isFifoStrategy(view.strategy) && objectiveRegex(view) === undefined) {
     return [
-      warning(path, 'ignored TrainingJobEarlyStoppingType "Auto": this tuner sees final metrics only; use strategy Hyperband or ASHA to stop poor trials early', 'Auto'),
+      warning(
+        path,
+        'ignored TrainingJobEarlyStoppingType "Auto": early stopping reads the objective after each epoch with its MetricDefinitions regex, and this definition has none for the objective (a built-in algorithm); jobs train to the end',
+        'Auto',
+      ),
     ];
   }
   return [];
+}
+
+/** The objective metric's regex in `AlgorithmSpecification.MetricDefinitions`, when there is one. */
+function objectiveRegex(view: InputView): string | undefined {
+  const name = view.objective?.value.MetricName;
+  const algorithm = view.definition?.value.AlgorithmSpecification as { MetricDefinitions?: unknown } | undefined;
+  const definitions = Array.isArray(algorithm?.MetricDefinitions) ? (algorithm.MetricDefinitions as unknown[]) : [];
+  for (const d of definitions) {
+    const def = d as { Name?: unknown; Regex?: unknown };
+    if (def.Name === name && typeof def.Regex === 'string') return def.Regex;
+  }
+  return undefined;
 }
 
 /**

@@ -35,6 +35,13 @@ function objectiveOf(input: TuningInput): TuningObjective {
   return objective;
 }
 
+/** `TrainingJobEarlyStoppingType: Auto` for FIFO strategies whose objective has a regex (else jobs train to the end). */
+function earlyStoppingOf(input: TuningInput, kind: SchedulerKind, metricName: string): Pick<TuningSpec, 'earlyStopping'> {
+  if (input.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType !== 'Auto' || kind !== 'FIFO') return {};
+  const regex = input.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions?.find((d) => d.Name === metricName)?.Regex;
+  return regex === undefined ? {} : { earlyStopping: { rule: 'Median', metricRegex: regex } };
+}
+
 function bound(value: string, integer: boolean): number {
   const parsed = integer ? parseInteger(value) : parseDecimal(value);
   if (parsed === undefined) throw new Error(`toTuningSpec needs a validated input: bad range bound ${JSON.stringify(value)}`);
@@ -146,6 +153,7 @@ export function toTuningSpec(input: TuningInput): TuningSpec {
     staticHyperParameters: { ...(input.TrainingJobDefinition.StaticHyperParameters ?? {}) },
     completion: completionOf(input),
     failure: failureOf(input),
+    ...earlyStoppingOf(input, kind, objective.MetricName),
     ...(input.WarmStartConfig !== undefined && {
       warmStartParents: input.WarmStartConfig.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName),
     }),

@@ -7,7 +7,7 @@
  * `PermissionDenied`, `RequestRejected`; lambda/core/orchestrator/errors.ts) for what the
  * results below do not cover.
  */
-import type { JobObservation } from './records';
+import type { JobObservation, LogCursor } from './records';
 
 /** A CreateTrainingJob request as plain JSON (the SageMaker API's field names). */
 export type TrainingJobRequest = Readonly<Record<string, unknown>> & { readonly TrainingJobName: string };
@@ -68,4 +68,25 @@ export interface CheckpointStore {
    * (no permission on a bucket of the user's, say): the check is advice, never a failure.
    */
   hasCheckpoint(s3Uri: string): Promise<'yes' | 'no' | 'unknown'>;
+}
+
+/** A batch of a training job's log lines (its primary host), and where the next read starts. */
+export interface LogPage {
+  readonly lines: readonly string[];
+  readonly cursor: LogCursor;
+}
+
+/**
+ * Training jobs' logs (CloudWatch Logs `/aws/sagemaker/TrainingJobs`, where SageMaker puts
+ * what the script prints): early stopping reads the objective after each epoch from them, with
+ * the same `MetricDefinitions` regex SageMaker uses.
+ *
+ * Errors: only the tuner's named errors, like {@link TrainingBackend}.
+ */
+export interface TrainingLogs {
+  /**
+   * The lines `jobName` printed after `cursor` (from the start without one), oldest first, at
+   * most a bounded batch per call: call again with the returned cursor for more.
+   */
+  readLines(jobName: string, cursor: LogCursor | undefined): Promise<LogPage>;
 }

@@ -56,6 +56,25 @@ export interface RunCounters {
    * SageMaker's status; for the run they failed). Absent in runs recorded before it existed.
    */
   readonly jobsWithoutObjective?: number;
+  /** Jobs the tuner stopped early (`TrainingJobEarlyStoppingType: Auto`), counted in `jobsStopped` too. */
+  readonly jobsStoppedEarly?: number;
+}
+
+/**
+ * What the median stopping rule knows of finished jobs: `byEpoch[e - 1]` holds the running
+ * averages of the objective up to epoch e of the most recent finished jobs that reached e.
+ * Bounded: at most `MAX_STATS_EPOCHS` epochs of at most `MAX_STATS_SAMPLES` values.
+ */
+export interface EarlyStoppingStats {
+  readonly byEpoch: readonly (readonly number[])[];
+}
+
+/** Where reading a training job's log got to (CloudWatch Logs event time, events read at it). */
+export interface LogCursor {
+  /** Epoch milliseconds of the last event read. */
+  readonly afterMs: number;
+  /** Events with exactly that timestamp already read (they are skipped next time). */
+  readonly seenAtMs: number;
 }
 
 /** The run record. Small and bounded: no per-trial data here. */
@@ -77,6 +96,11 @@ export interface RunRecord {
   readonly endStatus?: 'Completed' | 'Stopped' | 'Failed';
   readonly counters: RunCounters;
   readonly best?: BestResult;
+  /**
+   * Early stopping (`TrainingJobEarlyStoppingType: Auto`): the finished jobs' running averages
+   * of the objective per epoch, a bounded sample (see `orchestrator/early-stop.ts`).
+   */
+  readonly earlyStopping?: EarlyStoppingStats;
   /** Consecutive finished jobs that did not improve `best` (for `BestObjectiveNotImproving`). */
   readonly jobsSinceImprovement: number;
   /** Bumped by every recorded job state change; used to avoid lost wake-ups (DESIGN.md). */
@@ -159,6 +183,15 @@ export interface JobRecord {
   readonly lastStartError?: string;
   /** True once the scheduler has been told this job's terminal result. */
   readonly told: boolean;
+  /**
+   * Early stopping only: the objective after each epoch so far, read from the job's log (at
+   * most `MAX_CURVE_POINTS` values; values past that are not read).
+   */
+  readonly curve?: readonly number[];
+  /** Early stopping only: where reading the job's log got to. */
+  readonly logCursor?: LogCursor;
+  /** Set when the tuner stopped this job early: at which epoch, and why (the rule's words). */
+  readonly stoppedEarly?: { readonly epoch: number; readonly reason: string; readonly at: string };
 }
 
 /** A job's terminal result as the scheduler needs it. */

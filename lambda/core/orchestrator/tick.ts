@@ -13,7 +13,8 @@ import { rngFor } from '../rng';
 import { LEARNING_SAMPLERS, createSampler } from '../samplers';
 import { createScheduler } from '../schedulers';
 import { renderConfiguration } from '../space';
-import type { CheckpointStore, CreateJobResult, ExistingJob, TrainingBackend } from './backend';
+import type { CheckpointStore, CreateJobResult, ExistingJob, TrainingBackend, TrainingLogs } from './backend';
+import { lastCurveValue, observeCurves, withFinishedCurve } from './early-stop';
 import { isRunFailure } from './errors';
 import { checkCapacityWait, checkFailures, failurePolicyOf, jobFailureSummary, type FailureCheck } from './failures';
 import { checkpointUri, MAX_JOB_ATTEMPTS, MAX_TRAINING_JOB_NAME_LENGTH, trainingJobName } from './naming';
@@ -38,6 +39,12 @@ export interface OrchestratorDeps {
    * @default - no check
    */
   readonly checkpoints?: CheckpointStore;
+  /**
+   * Training jobs' logs, for early stopping (`TrainingJobEarlyStoppingType: Auto`).
+   *
+   * @default - no early stopping (jobs train to the end)
+   */
+  readonly logs?: TrainingLogs;
 }
 
 export interface TickResult {
@@ -54,6 +61,11 @@ export interface TickResult {
   readonly retryAfterSeconds: number;
   /** What happened, for the logs. */
   readonly notes: readonly string[];
+  /**
+   * True while running jobs are watched for early stopping: tick again within the early-stopping
+   * interval even when no job ends.
+   */
+  readonly watching?: boolean;
 }
 
 const IN_FLIGHT = new Set(['Pending', 'InProgress', 'Stopping']);
@@ -77,6 +89,20 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const jobs = new Map(snapshot.jobs.map((j) => [j.jobName, j]));
   const changedJobs = new Map<string, JobRecord>();
   const trialsBefore = new Map(snapshot.trials.map((t) => [t.trialId, t]));
+
+  // 0. Early stopping: what running jobs printed since the last tick; the poor ones are marked
+  // here and stopped after the commit (a retried tick stops a marked job again).
+  let stopEarly: JobRecord[] = [];
+  if (run.status === 'Running' && spec.earlyStopping !== undefined && deps.logs !== undefined) {
+    const observed = await observeCurves(deps.logs, spec.earlyStopping, objectiveType, [...jobs.values()], run.earlyStopping, iso);
+    for (const job of observed.changed) {
+      jobs.set(job.jobName, job);
+      changedJobs.set(job.jobName, job);
+    }
+    stopEarly = [...observed.stop];
+    notes.push(...observed.notes);
+  }
+  let earlyStopping = run.earlyStopping;
 
   // 1. Tell: every terminal result not told yet, in a deterministic order.
   let counters = { ...run.counters };
@@ -106,14 +132,18 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       notes.push(`${job.jobName} ${job.status} (${retryReason}): retried as ${retry.jobName}, resuming from the trial's checkpoint`);
       continue;
     }
-    const objective = job.status === 'Completed' ? objectiveOf(job.finalMetrics, spec.objective.metricName) : null;
+    // A job the tuner stopped early reports its last value (AMT's behaviour for `Auto`).
+    const early = job.status === 'Stopped' && job.stoppedEarly !== undefined;
+    const objective =
+      job.status === 'Completed' || early ? (objectiveOf(job.finalMetrics, spec.objective.metricName) ?? (early ? lastCurveValue(job.curve) : null)) : null;
+    if (spec.earlyStopping !== undefined && (job.curve?.length ?? 0) > 0) earlyStopping = withFinishedCurve(earlyStopping, job.curve ?? []);
     // A job that completed without the objective metric failed, for the run (AMT's ObjectiveStatus).
     const noObjective = job.status === 'Completed' && objective === null;
     const outcome = noObjective ? 'Failed' : outcomeOf(job);
     const told = scheduler.tell(state, { trialId: job.trialId, milestone: job.milestone, outcome, objective });
     state = told.state;
     notes.push(
-      `${job.jobName} ${job.status}${objective === null ? '' : ` ${spec.objective.metricName}=${objective}`}${noObjective ? ' (no objective metric)' : ''}: ${told.decision} (${told.reason})`,
+      `${job.jobName} ${job.status}${early ? ' early' : ''}${objective === null ? '' : ` ${spec.objective.metricName}=${objective}`}${noObjective ? ' (no objective metric)' : ''}: ${told.decision} (${told.reason})`,
     );
     counters = {
       ...counters,
@@ -122,6 +152,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       jobsStopped: counters.jobsStopped + (job.status === 'Stopped' ? 1 : 0),
       billableSeconds: counters.billableSeconds + (job.billableSeconds ?? 0),
       jobsWithoutObjective: (counters.jobsWithoutObjective ?? 0) + (noObjective ? 1 : 0),
+      ...(early || counters.jobsStoppedEarly !== undefined ? { jobsStoppedEarly: (counters.jobsStoppedEarly ?? 0) + (early ? 1 : 0) } : {}),
     };
     if (objective !== null && beatsBest({ objective, milestone: job.milestone }, best, objectiveType)) {
       best = { trialId: job.trialId, jobName: job.jobName, milestone: job.milestone, objective, hyperParameters: job.hyperParameters };
@@ -129,7 +160,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     } else {
       jobsSinceImprovement += 1;
     }
-    const objectiveStatus = job.status === 'Stopped' ? undefined : objective === null ? 'Failed' : 'Succeeded';
+    const objectiveStatus = job.status === 'Stopped' ? (early && objective !== null ? 'Succeeded' : undefined) : objective === null ? 'Failed' : 'Succeeded';
     const updated: JobRecord = { ...job, objective, told: true, updatedAt: iso, ...(objectiveStatus === undefined ? {} : { objectiveStatus }) };
     jobs.set(job.jobName, updated);
     changedJobs.set(job.jobName, updated);
@@ -233,6 +264,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       updatedAt: iso,
       ...(ended ? { endedAt: iso } : {}),
       ...(checkpoints === run.checkpoints ? {} : { checkpoints, warnings }),
+      ...(earlyStopping === run.earlyStopping ? {} : { earlyStopping }),
     },
     schedulerGlobal: state.global,
     trials: changedTrials(run, state, trialsBefore, iso),
@@ -242,6 +274,10 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   // 6. Act.
   let retryAfterSeconds = 0;
   if (status === 'Running') {
+    for (const job of stopEarly) {
+      const result = await deps.backend.stopJob(job.jobName);
+      notes.push(`stop ${job.jobName} (early): ${result}`);
+    }
     for (const job of [...jobs.values()].filter((j) => j.status === 'Pending')) {
       const ownInFlight = [...jobs.values()].filter((j) => j.status === 'InProgress' || j.status === 'Stopping').length;
       const outcome = await startJob(deps, run, job, now, ownInFlight);
@@ -270,6 +306,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     pending: live.filter((j) => j.status === 'Pending').length,
     retryAfterSeconds,
     notes,
+    ...(spec.earlyStopping !== undefined && status === 'Running' ? { watching: live.some((j) => j.status === 'InProgress') } : {}),
   };
 }
 

@@ -83,21 +83,29 @@ function medianOf(values: readonly number[]): number {
  * e. A missing current value (a diverged job) is worse than anything.
  */
 export function medianStoppingRule(current: MetricCurve, others: readonly MetricCurve[], objectiveType: ObjectiveType, options: MedianStoppingOptions = {}): StoppingResult {
-  const minTrials = options.minTrials ?? 3;
-  const grace = options.graceEpochs ?? 1;
   const epoch = current.values.length;
-  if (epoch <= grace) return { decision: 'CONTINUE', reason: `epoch ${epoch} is within the ${grace} grace epoch(s)` };
   const averages: number[] = [];
   for (const other of others) {
     if (other.trialId === current.trialId || other.values.length < epoch) continue;
     const avg = runningAverage(other.values, epoch);
     if (avg !== undefined) averages.push(avg);
   }
+  return medianRuleAt(current.values[epoch - 1] ?? null, epoch, averages, objectiveType, options);
+}
+
+/**
+ * {@link medianStoppingRule} from the other trials' running averages up to `epoch` (what the
+ * orchestrator keeps, bounded, instead of every finished curve): the decision about a job whose
+ * value at its last reported `epoch` is `value`.
+ */
+export function medianRuleAt(value: number | null, epoch: number, averages: readonly number[], objectiveType: ObjectiveType, options: MedianStoppingOptions = {}): StoppingResult {
+  const minTrials = options.minTrials ?? 3;
+  const grace = options.graceEpochs ?? 1;
+  if (epoch <= grace) return { decision: 'CONTINUE', reason: `epoch ${epoch} is within the ${grace} grace epoch(s)` };
   if (averages.length < minTrials) {
     return { decision: 'CONTINUE', reason: `${averages.length} other trial(s) reported up to epoch ${epoch}; the rule needs ${minTrials}` };
   }
   const median = medianOf(averages);
-  const value = current.values[epoch - 1];
   if (!isUsable(value)) return { decision: 'STOP', reason: `no objective value at epoch ${epoch}; the median of ${averages.length} running averages is ${median}` };
   if (better(median, value, objectiveType)) {
     return { decision: 'STOP', reason: `objective ${value} at epoch ${epoch} is worse than the median ${median} of ${averages.length} running averages up to epoch ${epoch}` };

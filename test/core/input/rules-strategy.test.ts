@@ -154,13 +154,19 @@ describe('early stopping', () => {
     ]);
   });
 
-  it('is a warning with FIFO strategies', () => {
-    expect(problemsWith((i) => (fifo('Bayesian')(i), setAt(i, `${CONFIG}.TrainingJobEarlyStoppingType`, 'Auto')))).toEqual([
+  it('is accepted with FIFO strategies whose objective has a MetricDefinitions regex (the median rule)', () => {
+    expect(problemsWith((i) => (fifo('Bayesian')(i), setAt(i, `${CONFIG}.TrainingJobEarlyStoppingType`, 'Auto')))).toEqual([]);
+  });
+
+  it('is a warning without a regex for the objective (a built-in algorithm)', () => {
+    expect(
+      problemsWith((i) => (fifo('Random')(i), setAt(i, `${CONFIG}.TrainingJobEarlyStoppingType`, 'Auto'), setAt(i, '$.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions', []))),
+    ).toContainEqual(
       warn(
         `${CONFIG}.TrainingJobEarlyStoppingType`,
-        'ignored TrainingJobEarlyStoppingType "Auto": this tuner sees final metrics only; use strategy Hyperband or ASHA to stop poor trials early',
+        'ignored TrainingJobEarlyStoppingType "Auto": early stopping reads the objective after each epoch with its MetricDefinitions regex, and this definition has none for the objective (a built-in algorithm); jobs train to the end',
         'Auto',
       ),
-    ]);
+    );
   });
 });
