@@ -88,6 +88,17 @@ export interface HyperparameterTunerProps {
   readonly pollInterval?: Duration;
 
   /**
+   * How often running jobs are read while a run uses early stopping
+   * (`TrainingJobEarlyStoppingType: Auto` with Random, Grid or Bayesian): the loop ticks at
+   * least this often while such jobs run, reads what they printed since, and stops the ones the
+   * median rule condemns. Shorter intervals stop poor jobs sooner and cost more ticks. Between
+   * 10 seconds and `pollInterval`, whole seconds.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly earlyStoppingInterval?: Duration;
+
+  /**
    * Ticks one execution runs before it continues as a new execution.
    *
    * A Standard workflow fails at 25,000 history events. One loop iteration
@@ -442,6 +453,15 @@ export class HyperparameterTuner extends Construct {
     // tick: run state; starts, describes and stops training jobs, passes a training role.
     table(tickFn, 'tick');
     sagemaker(tickFn, [...perms.SAGEMAKER_START_ACTIONS, ...perms.SAGEMAKER_DESCRIBE_ACTIONS, ...perms.SAGEMAKER_STOP_ACTIONS]);
+    // tick: reads what running jobs print, for early stopping (the training jobs' log group only).
+    const trainingLogGroupArn = this.trainingLogGroupArn();
+    tickFn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: perms.TRAINING_LOG_READ_ACTIONS, resources: [`${trainingLogGroupArn}:*`] }),
+    );
+    // tick: how long WaitForChange waits after it (the poll interval, shorter while jobs are watched).
+    const pollInterval = props.pollInterval ?? Duration.minutes(5);
+    tickFn.addEnvironment('POLL_INTERVAL_SECONDS', String(pollInterval.toSeconds()));
+    tickFn.addEnvironment('EARLY_STOPPING_INTERVAL_SECONDS', String((props.earlyStoppingInterval ?? Duration.minutes(1)).toSeconds()));
     // tick: lists a trial's checkpoint folder once per run (the warning about scripts that cannot resume).
     tickFn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -475,7 +495,7 @@ export class HyperparameterTuner extends Construct {
       new Construct(this, 'Definition'),
       { validate: validateFn, init: initFn, tick: tickFn, waitForChange: waitFn, finalize: finalizeFn },
       {
-        pollInterval: props.pollInterval ?? Duration.minutes(5),
+        pollInterval,
         ticksBeforeContinueAsNew: props.ticksBeforeContinueAsNew ?? DEFAULT_TICKS_BEFORE_CONTINUE_AS_NEW,
       },
     );
@@ -556,6 +576,7 @@ export class HyperparameterTuner extends Construct {
       withTableAccess: [initFn, tickFn, waitFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
       withTrainingJobAccess: [tickFn, finalizeFn, onTrainingEventFn, onExecutionEndFn],
       trainingJobArn,
+      readsTrainingLogs: tickFn,
       tracing,
       inVpc: props.vpc !== undefined,
       stateMachineLogLevel: props.stateMachineLogLevel ?? sfn.LogLevel.ERROR,
@@ -689,6 +710,7 @@ export class HyperparameterTuner extends Construct {
     readonly withTableAccess: lambda.Function[];
     readonly withTrainingJobAccess: lambda.Function[];
     readonly trainingJobArn: string;
+    readonly readsTrainingLogs: lambda.IFunction;
     readonly tracing: boolean;
     readonly inVpc: boolean;
     readonly stateMachineLogLevel: sfn.LogLevel;
@@ -709,6 +731,10 @@ export class HyperparameterTuner extends Construct {
       }
       if (f.withTrainingJobAccess.includes(handler)) {
         findings[trainingJobFinding] = `Training job names are generated at run time; access is scoped to the tuner's own job-name prefix '${this.jobNamePrefix}-'.`;
+      }
+      if (handler === f.readsTrainingLogs) {
+        findings[nag.wildcardResourceFinding(this, `${this.trainingLogGroupArn()}:*`)] =
+          'Early stopping reads what running training jobs print (logs:FilterLogEvents); AWS authorizes it on <log-group>:log-stream:, which only <log-group>:* covers. Scoped to the /aws/sagemaker/TrainingJobs group.';
       }
       if (f.inVpc) {
         findings['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'] =

@@ -103,6 +103,16 @@ export function validateTunerProps(props: HyperparameterTunerProps): string[] {
     }
   }
 
+  if (props.earlyStoppingInterval !== undefined) {
+    const s = seconds(props.earlyStoppingInterval);
+    const poll = props.pollInterval === undefined ? Duration.minutes(5).toSeconds() : (seconds(props.pollInterval) ?? MAX_POLL_INTERVAL.toSeconds());
+    if (s !== undefined && (!Number.isInteger(s) || s < MIN_POLL_INTERVAL.toSeconds() || s > poll)) {
+      errors.push(
+        `earlyStoppingInterval must be a whole number of seconds between ${describe(MIN_POLL_INTERVAL)} and the pollInterval (${poll} seconds), got ${describe(props.earlyStoppingInterval)}`,
+      );
+    }
+  }
+
   const ticks = props.ticksBeforeContinueAsNew;
   if (ticks !== undefined && !Token.isUnresolved(ticks) && !isIntegerInRange(ticks, 1, MAX_TICKS_BEFORE_CONTINUE_AS_NEW)) {
     errors.push(

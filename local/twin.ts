@@ -125,6 +125,7 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
@@ -173,7 +174,7 @@ export class LocalTwin {
   private sagemaker: RunningSageMakerEmulator | undefined;
   private readonly proxies: AuthorizingProxy[] = [];
   /** What the functions' SDKs call: the authorizing proxies in front of the services. */
-  private readonly functionEndpoints = { dynamodb: '', sagemaker: '', sfn: '' };
+  private readonly functionEndpoints = { dynamodb: '', sagemaker: '', sfn: '', logs: '' };
   private endpoint: SfnEndpoint | undefined;
   private readonly savedEnv = new Map<string, string | undefined>();
   private readonly localRuns = new Map<string, LocalRunConfig>();
@@ -223,8 +224,10 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_DYNAMODB: this.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SAGEMAKER: this.sagemakerEndpoint,
       AWS_ENDPOINT_URL_SFN: this.sfnEndpoint,
-      // The emulator also answers S3 ListObjectsV2 over its local S3 folder.
+      // The emulator also answers S3 ListObjectsV2 over its local S3 folder, and CloudWatch Logs
+      // FilterLogEvents over its training jobs' output.
       AWS_ENDPOINT_URL_S3: this.sagemakerEndpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.sagemakerEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
@@ -295,6 +298,7 @@ export class LocalTwin {
       AWS_ENDPOINT_URL_SFN: this.functionEndpoints.sfn,
       // The emulator serves the local S3 (ListObjectsV2) too, behind the same proxy.
       AWS_ENDPOINT_URL_S3: this.functionEndpoints.sagemaker,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.functionEndpoints.logs,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...(this.options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: this.options.logLevel }),
       ...(this.options.reconcileAfterSeconds === undefined ? {} : { RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds) }),
@@ -336,6 +340,10 @@ export class LocalTwin {
       resourceForTaskToken: (token) => this.sfn.stateMachineArnForTaskToken(token),
     });
     this.proxies.push(sfn);
+    // CloudWatch Logs (the training jobs' output, for early stopping) is served by the emulator.
+    const logs = await startAuthorizingProxy({ ...common, service: 'logs', target: this.sagemakerEndpoint });
+    this.proxies.push(logs);
+    this.functionEndpoints.logs = logs.endpoint;
     this.functionEndpoints.dynamodb = dynamodb.endpoint;
     this.functionEndpoints.sagemaker = sagemaker.endpoint;
     this.functionEndpoints.sfn = sfn.endpoint;

@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { tickOrFail } from '../core/orchestrator/tick';
 import { handlerDeps } from '../shared/deps';
+import { numberEnv } from '../shared/env';
 import { beginInvocation, logger } from '../shared/powertools';
 
 export interface TickEvent {
@@ -18,6 +19,17 @@ export interface TickOutput {
   readonly running: number;
   readonly pending: number;
   readonly retryAfterSeconds: number;
+  /**
+   * WaitForChange's timeout: the poll interval, or the early-stopping interval while running
+   * jobs are watched (`TrainingJobEarlyStoppingType: Auto`).
+   */
+  readonly waitSeconds: number;
+}
+
+/** WaitForChange's timeout for a tick's result (env: the construct's pollInterval and earlyStoppingInterval). */
+export function waitSecondsFor(watching: boolean | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const poll = numberEnv('POLL_INTERVAL_SECONDS', 300, env);
+  return watching === true ? Math.min(poll, numberEnv('EARLY_STOPPING_INTERVAL_SECONDS', 60, env)) : poll;
 }
 
 export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
@@ -25,8 +37,8 @@ export const handler = async (event: TickEvent, context?: Context): Promise<Tick
   try {
     const result = await tickOrFail(handlerDeps(), event.runId);
     for (const note of result.notes) logger.info(note);
-    const { notes: _notes, ...rest } = result;
-    return { ...rest, ticks: (event.ticks ?? 0) + 1 };
+    const { notes: _notes, watching, ...rest } = result;
+    return { ...rest, ticks: (event.ticks ?? 0) + 1, waitSeconds: waitSecondsFor(watching) };
   } catch (error) {
     logger.error('tick failed', error as Error);
     throw error;

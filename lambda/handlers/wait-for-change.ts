@@ -8,12 +8,14 @@ export interface WaitEvent {
   readonly runId: string;
   readonly taskToken: string;
   readonly version: number;
+  /** How long the state machine waits for a wake-up before it ticks anyway. */
+  readonly waitSeconds?: number;
 }
 
 export const handler = async (event: WaitEvent, context?: Context): Promise<{ outcome: string }> => {
   beginInvocation(context, { runId: event.runId });
   const deps = handlerDeps();
   const outcome = await parkTaskToken(deps.store, deps.waker, event);
-  logger.debug('waiting for change', { outcome, version: event.version });
+  logger.debug('waiting for change', { outcome, version: event.version, waitSeconds: event.waitSeconds });
   return { outcome };
 };

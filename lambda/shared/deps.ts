@@ -2,14 +2,17 @@
  * The adapters every handler uses, built from the environment. SDK clients are created once
  * per configuration and reused across invocations (Powertools' commons/clients pattern).
  * Endpoints come from the SDK's own configuration (`AWS_ENDPOINT_URL_DYNAMODB`,
- * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`), which is how the local twin points
+ * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`,
+ * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`), which is how the local twin points
  * the same code at its services.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CloudWatchTrainingLogs } from '../adapters/aws/cloudwatch-training-logs';
 import { DynamoDbRunStore } from '../adapters/aws/dynamodb-run-store';
 import { S3CheckpointStore } from '../adapters/aws/s3-checkpoint-store';
 import { SageMakerBackend } from '../adapters/aws/sagemaker-backend';
@@ -41,6 +44,7 @@ const CONFIG_VARS = [
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
 ];
 
 let cached: { key: string; deps: HandlerDeps } | undefined;
@@ -59,6 +63,8 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     waker: new StepFunctionsWaker(new SFNClient({})),
     // A custom endpoint (the local twin's) is reached path-style: http://127.0.0.1:port/bucket.
     checkpoints: new S3CheckpointStore(new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', env) !== undefined })),
+    // Training jobs' logs, read only by Tick and only for runs with early stopping.
+    logs: new CloudWatchTrainingLogs(new CloudWatchLogsClient({})),
     now: () => new Date(),
     jobNamePrefix: requiredEnv('JOB_NAME_PREFIX', env),
     storage: { checkpointBase: `s3://${bucket}/checkpoints`, outputBase: `s3://${bucket}/output` },

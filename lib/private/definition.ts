@@ -11,7 +11,8 @@
  *               |                                                 |-- $.status == 'done' --> Finalize --> Succeeded
  *               |                                                 |-- $.ticks >= N ---------> ContinueAsNew --> Continued
  *               '----- WaitForChange (.waitForTaskToken) <--------'   (otherwise)
- *                      (success, or States.Timeout after pollInterval)
+ *                      (success, or States.Timeout after $.waitSeconds: the pollInterval, or
+ *                       the earlyStoppingInterval while Tick watches running jobs)
  * ```
  *
  * Errors (docs/design.md "Failure semantics"): Init, Tick, WaitForChange and Finalize retry
@@ -27,7 +28,7 @@
  * contract: see {@link STATE_NAMES} and {@link TASK_STATE_HANDLERS}.
  *
  * The state payload between loop iterations is always exactly
- * `{ runId, generation, ticks, status, version }` (a few hundred bytes): the run's state
+ * `{ runId, generation, ticks, status, version, retryAfterSeconds, waitSeconds }` (a few hundred bytes): the run's state
  * lives in DynamoDB, and every task result is reduced with ResultSelector/ResultPath.
  *
  * Not exported from lib/index.ts: internal to the construct, its tests and the local twin.
@@ -299,6 +300,7 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
         'status.$': '$.Payload.status',
         'version.$': '$.Payload.version',
         'retryAfterSeconds.$': '$.Payload.retryAfterSeconds',
+        'waitSeconds.$': '$.Payload.waitSeconds',
       },
       resultPath: '$.tick',
     }),
@@ -316,6 +318,7 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       status: $.stringAt('$.tick.status'),
       version: $.numberAt('$.tick.version'),
       retryAfterSeconds: $.numberAt('$.tick.retryAfterSeconds'),
+      waitSeconds: $.numberAt('$.tick.waitSeconds'),
     },
   });
 
@@ -330,6 +333,7 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
       status: 'running',
       version: 0,
       retryAfterSeconds: RETRY_LATER_SECONDS,
+      waitSeconds: options.pollInterval.toSeconds(),
     },
   });
   tick.addCatch(retryLater, { errors: [...TRANSIENT_ERRORS, ERROR_NAMES.concurrentTick], resultPath: '$.error' });
@@ -396,10 +400,13 @@ export function buildDefinition(scope: Construct, fns: DefinitionFunctions, opti
         runId: $.stringAt('$.runId'),
         taskToken: $.taskToken,
         version: $.numberAt('$.version'),
+        // The wait's own timeout, for the handler's logs.
+        waitSeconds: $.numberAt('$.waitSeconds'),
       }),
       retryOnServiceExceptions: false,
-      // The poll interval: the fallback that reconciles lost events.
-      taskTimeout: sfn.Timeout.duration(options.pollInterval),
+      // The poll interval (the fallback that reconciles lost events), or the early-stopping
+      // interval while Tick watches running jobs: Tick says which in `waitSeconds`.
+      taskTimeout: sfn.Timeout.at('$.waitSeconds'),
       // Whatever SendTaskSuccess carries is dropped: the state stays {runId, ...}.
       resultPath: $.DISCARD,
     }),

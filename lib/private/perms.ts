@@ -50,6 +50,12 @@ export const SAGEMAKER_DESCRIBE_ACTIONS = ['sagemaker:DescribeTrainingJob'];
 /** Stop an in-flight training job. */
 export const SAGEMAKER_STOP_ACTIONS = ['sagemaker:StopTrainingJob'];
 
+/**
+ * Read what running training jobs print (log group `/aws/sagemaker/TrainingJobs`): the tick's
+ * early stopping (`TrainingJobEarlyStoppingType: Auto`) reads each epoch's objective from it.
+ */
+export const TRAINING_LOG_READ_ACTIONS = ['logs:FilterLogEvents'];
+
 /** Release a warm pool (`ResourceConfig.KeepAlivePeriodInSeconds` = 0). */
 export const SAGEMAKER_UPDATE_ACTIONS = ['sagemaker:UpdateTrainingJob'];
 

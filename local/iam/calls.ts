@@ -1,6 +1,6 @@
 /**
  * What a request touches: the IAM calls AWS authorizes for one AWS JSON-protocol request
- * (DynamoDB and Step Functions speak JSON 1.0, SageMaker JSON 1.1), and for the S3 object
+ * (DynamoDB and Step Functions speak JSON 1.0, SageMaker and CloudWatch Logs JSON 1.1), and for the S3 object
  * operations the SageMaker emulator performs under a training job's role.
  *
  * Action names and resource types follow the Service Authorization Reference as
@@ -22,7 +22,7 @@
 import type { IamCall, RequestContext } from './types';
 
 /** The AWS JSON-protocol services the twin authorizes. */
-export type JsonService = 'dynamodb' | 'sagemaker' | 'sfn';
+export type JsonService = 'dynamodb' | 'sagemaker' | 'sfn' | 'logs';
 
 /** One request as the proxy sees it. */
 export interface AwsJsonRequest {
@@ -53,6 +53,7 @@ export const TARGET_PREFIXES: Readonly<Record<JsonService, string>> = {
   dynamodb: 'DynamoDB_20120810.',
   sagemaker: 'SageMaker.',
   sfn: 'AWSStepFunctions.',
+  logs: 'Logs_20140328.',
 };
 
 /** A request whose operation the twin cannot authorize (a new SDK call: teach calls.ts about it). */
@@ -254,6 +255,27 @@ function sagemakerCalls(scope: Scope, body: Body): IamCall[] {
   }
 }
 
+// --- CloudWatch Logs ---------------------------------------------------------------------
+
+/**
+ * Reading a log group's events is authorized on `arn:<p>:logs:<region>:<account>:log-group:<name>:log-stream:`
+ * (AWS's denial messages name that resource): a grant on `log-group:<name>` alone does not cover
+ * it, `log-group:<name>:*` does.
+ */
+function logsCalls(scope: Scope, body: Body): IamCall[] {
+  const { partition, region, account, operation } = scope;
+  switch (operation) {
+    case 'FilterLogEvents':
+    case 'GetLogEvents':
+    case 'DescribeLogStreams': {
+      const group = requiredString(body, 'logGroupName', operation);
+      return [call(`logs:${operation}`, `arn:${partition}:logs:${region}:${account}:log-group:${group}:log-stream:`)];
+    }
+    default:
+      throw new UnknownOperationError(`${TARGET_PREFIXES.logs}${operation}`);
+  }
+}
+
 // --- Step Functions ----------------------------------------------------------------------
 
 const EXECUTION_ARN = /^arn:([\w-]+):states:([a-z0-9-]+):(\d{12}):execution:([A-Za-z0-9_-]{1,80}):[^:]+$/;
@@ -296,6 +318,7 @@ const BY_SERVICE: Readonly<Record<JsonService, (scope: Scope, body: Body) => Iam
   dynamodb: dynamodbCalls,
   sagemaker: sagemakerCalls,
   sfn: sfnCalls,
+  logs: logsCalls,
 };
 
 /**

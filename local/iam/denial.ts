@@ -27,13 +27,14 @@ const CONTENT_TYPES: Readonly<Record<JsonService, string>> = {
   dynamodb: 'application/x-amz-json-1.0',
   sfn: 'application/x-amz-json-1.0',
   sagemaker: 'application/x-amz-json-1.1',
+  logs: 'application/x-amz-json-1.1',
 };
 
 const CORAL_NAMESPACE = 'com.amazon.coral.service';
 
-/** `namespace`: the `__type` prefix the JSON 1.0 services send (SageMaker's JSON 1.1 sends none). */
+/** `namespace`: the `__type` prefix the JSON 1.0 services send (the JSON 1.1 ones, SageMaker and CloudWatch Logs, send none). */
 function errorAnswer(service: JsonService, code: string, message: string, namespace?: string): HttpAnswer {
-  const type = namespace !== undefined && service !== 'sagemaker' ? `${namespace}#${code}` : code;
+  const type = namespace !== undefined && service !== 'sagemaker' && service !== 'logs' ? `${namespace}#${code}` : code;
   const body = JSON.stringify({ __type: type, Message: message });
   return {
     statusCode: 400,

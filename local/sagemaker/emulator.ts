@@ -31,6 +31,7 @@ import { stateChangeEvent, StateChangePublisher, type TrainingJobStateChangeDeta
 import { FaultInjector } from './faults';
 import { copyFolder, failureReasonFor, hasObjects, prepareJobFolders, startProcess, type RunningProcess } from './jobs';
 import { MetricCollector } from './metrics';
+import { TrainingJobLogs } from './training-logs';
 import subsetJson from './model/sagemaker-subset.json';
 import type { ApiModelSubset } from './model/types';
 import { formatValidationMessage, ShapeTypeError, validateAgainstShape } from './model-validate';
@@ -172,6 +173,8 @@ export class SageMakerEmulator {
   readonly s3Root: string;
 
   private readonly jobs = new Map<string, Job>();
+  /** CloudWatch Logs of the training jobs (`/aws/sagemaker/TrainingJobs`). */
+  readonly logs = new TrainingJobLogs();
   private readonly queue: Job[] = [];
   private readonly runs = new Set<Promise<void>>();
   private readonly pools = new WarmPoolManager();
@@ -608,13 +611,17 @@ export class SageMakerEmulator {
     for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
     Object.assign(env, job.request.Environment ?? {}, scriptModeEnv(job.request, job.dirs, channels), resolved.env ?? {});
     job.trainingStartTime ??= new Date();
+    const stream = this.logs.openStream(job.name, job.trainingStartTime);
     this.transition(job, job.status, 'Training');
     job.proc = startProcess({
       command,
       cwd: resolved.cwd,
       env,
       logFile: job.dirs.log,
-      onLine: (line) => job.metrics.observe(line),
+      onLine: (line) => {
+        this.logs.append(stream, line);
+        job.metrics.observe(line);
+      },
     });
     const maxRuntime = job.request.StoppingCondition?.MaxRuntimeInSeconds;
     if (maxRuntime !== undefined) {

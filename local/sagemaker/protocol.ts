@@ -22,6 +22,8 @@ export type ServiceErrorCode =
   | 'ValidationException'
   | 'ResourceInUse'
   | 'ResourceNotFound'
+  /** CloudWatch Logs' (training-logs.ts). */
+  | 'ResourceNotFoundException'
   | 'ResourceLimitExceeded'
   | 'ThrottlingException'
   | 'SerializationException'

@@ -1,7 +1,9 @@
 /**
  * HTTP front of the SageMaker emulator: AWS JSON 1.1 on a loopback port, so the real
  * `@aws-sdk/client-sagemaker` (or any AWS CLI) talks to it with `endpoint` set. GET requests are
- * S3's ListObjectsV2 over the emulator's local S3 folder (s3-list.ts), for `AWS_ENDPOINT_URL_S3`.
+ * S3's ListObjectsV2 over the emulator's local S3 folder (s3-list.ts), for `AWS_ENDPOINT_URL_S3`;
+ * `Logs_20140328.*` targets are CloudWatch Logs over the training jobs' output (training-logs.ts), for
+ * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`.
  * SigV4 signatures are accepted without verification.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +12,7 @@ import { listenOnLoopback } from '../loopback';
 import { SageMakerEmulator, type SageMakerEmulatorOptions } from './emulator';
 import { CONTENT_TYPE, errorResponse, ServiceError, TARGET_PREFIX, toWire, type WireValue } from './protocol';
 import { handleS3Request } from './s3-list';
+import { LOGS_TARGET_PREFIX } from './training-logs';
 
 /** Options of {@link startSageMakerEmulator}. */
 export interface StartSageMakerEmulatorOptions extends SageMakerEmulatorOptions {
@@ -55,6 +58,14 @@ function send(res: ServerResponse, statusCode: number, headers: Record<string, s
   res.end(body);
 }
 
+function parseJsonBody(text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ServiceError('SerializationException', 'the request body is not valid JSON');
+  }
+}
+
 /** Handles one HTTP request against an emulator. */
 export async function handleHttp(emulator: SageMakerEmulator, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method === 'GET') {
@@ -66,6 +77,12 @@ export async function handleHttp(emulator: SageMakerEmulator, req: IncomingMessa
   try {
     if (req.method !== 'POST') throw new ServiceError('UnknownOperationException', `${req.method} is not supported; use POST /`);
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (target.startsWith(LOGS_TARGET_PREFIX)) {
+      // CloudWatch Logs of the training jobs (training-logs.ts), for AWS_ENDPOINT_URL_CLOUDWATCH_LOGS.
+      const output = emulator.logs.handle(target.slice(LOGS_TARGET_PREFIX.length), parseJsonBody(await readBody(req)));
+      send(res, 200, { 'content-type': CONTENT_TYPE }, JSON.stringify(output));
+      return;
+    }
     if (!target.startsWith(TARGET_PREFIX)) throw new ServiceError('UnknownOperationException', `missing or unknown X-Amz-Target: ${target || '(none)'}`);
     const text = await readBody(req);
     let input: unknown;

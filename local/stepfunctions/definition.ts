@@ -68,6 +68,24 @@ function forEachStatesMap(definition: JsonObject, visit: (states: JsonObject) =>
   }
 }
 
+/**
+ * The path into a Task's effective input (its `Parameters` output) that holds what `path` selects
+ * in its state input: the member of `Parameters` (at any depth) whose value is `"<path>"` under a
+ * `.$` key. `path` itself when there is none.
+ */
+export function timeoutPathForLibrary(path: string, parameters: unknown): string {
+  const search = (node: unknown, at: string): string | undefined => {
+    if (!isObject(node)) return undefined;
+    for (const [key, value] of Object.entries(node)) {
+      if (key.endsWith('.$') && value === path) return `${at}.${key.slice(0, -2)}`;
+      const inner = search(value, `${at}.${key}`);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  };
+  return search(parameters, '$') ?? path;
+}
+
 /** The result of {@link prepareDefinition}. */
 export interface PreparedDefinition {
   /** A deep copy of the definition, with timeouts rewritten. */
@@ -84,6 +102,10 @@ export interface PreparedDefinition {
  * - Any `TimeoutSeconds` (state or top level) above {@link MAX_TIMEOUT_SECONDS} is clamped.
  * - `timeoutOverridesMs[stateName]` replaces that Task's timeout (fractions of a second are fine:
  *   the library multiplies by 1000; run the prepared definition without validation).
+ * - `TimeoutSecondsPath` is resolved by Step Functions against the state's input; the library
+ *   resolves it against the effective input (after `Parameters`). Where `Parameters` copies the
+ *   path's value (`"x.$": "$.waitSeconds"`, at any depth), the path is rewritten to that copy, so
+ *   both read the same number ({@link timeoutPathForLibrary}).
  *
  * @throws Error when an override names no Task state, or when Task state names repeat
  *   (the library keys its overrides by state name alone)
@@ -111,7 +133,9 @@ export function prepareDefinition(
       } else if (typeof state.TimeoutSeconds === 'number') {
         state.TimeoutSeconds = Math.min(state.TimeoutSeconds, MAX_TIMEOUT_SECONDS);
         timeoutMs = state.TimeoutSeconds * 1000;
-      } else if (state.TimeoutSecondsPath === undefined) {
+      } else if (typeof state.TimeoutSecondsPath === 'string') {
+        state.TimeoutSecondsPath = timeoutPathForLibrary(state.TimeoutSecondsPath, state.Parameters);
+      } else {
         state.TimeoutSeconds = MAX_TIMEOUT_SECONDS;
         timeoutMs = MAX_TIMEOUT_SECONDS * 1000;
       }

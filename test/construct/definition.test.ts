@@ -9,6 +9,7 @@ import {
   synthesizeDefinitionForLocal,
   TASK_STATE_HANDLERS,
 } from '../../lib/private/definition';
+import { prepareDefinition } from '../../local/stepfunctions/definition';
 import { aslOf, Fixture, logicalId, makeTuner } from './helpers';
 
 // aws-local-stepfunctions 3 needs Promise.withResolvers (Node 22); polyfill it on Node 20.
@@ -135,6 +136,7 @@ describe('state machine definition', () => {
         'status.$': '$.Payload.status',
         'version.$': '$.Payload.version',
         'retryAfterSeconds.$': '$.Payload.retryAfterSeconds',
+        'waitSeconds.$': '$.Payload.waitSeconds',
       },
       ResultPath: '$.tick',
       Retry: [LAMBDA_RETRY, { ...TRANSIENT_RETRY, ErrorEquals: ['TransientError', 'Sandbox.Timedout', 'ConcurrentTick'] }],
@@ -157,6 +159,7 @@ describe('state machine definition', () => {
         status: 'running',
         version: 0,
         retryAfterSeconds: 60,
+        waitSeconds: 120,
       },
       Next: 'Done?',
     });
@@ -171,6 +174,7 @@ describe('state machine definition', () => {
         'status.$': '$.tick.status',
         'version.$': '$.tick.version',
         'retryAfterSeconds.$': '$.tick.retryAfterSeconds',
+        'waitSeconds.$': '$.tick.waitSeconds',
       },
       Next: 'Done?',
     });
@@ -188,14 +192,14 @@ describe('state machine definition', () => {
     expect(states.Backoff).toMatchObject({ Type: 'Wait', SecondsPath: '$.retryAfterSeconds', Next: 'Tick' });
   });
 
-  test('WaitForChange: task token payload, poll-interval timeout, States.Timeout -> Tick, result discarded', () => {
+  test('WaitForChange: task token payload, the timeout Tick chose (poll or early-stopping interval), States.Timeout -> Tick, result discarded', () => {
     expect(states.WaitForChange).toMatchObject({
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Parameters: {
         FunctionName: fnArn('WaitForChangeFunction'),
-        Payload: { 'runId.$': '$.runId', 'taskToken.$': '$$.Task.Token', 'version.$': '$.version' },
+        Payload: { 'runId.$': '$.runId', 'taskToken.$': '$$.Task.Token', 'version.$': '$.version', 'waitSeconds.$': '$.waitSeconds' },
       },
-      TimeoutSeconds: 120,
+      TimeoutSecondsPath: '$.waitSeconds',
       ResultPath: null,
       Retry: [LAMBDA_RETRY, TRANSIENT_RETRY],
       Catch: [{ ErrorEquals: ['States.Timeout', 'TransientError', 'Sandbox.Timedout'], ResultPath: null, Next: 'Tick' }, RUN_FAILED],
@@ -236,7 +240,8 @@ describe('state machine definition', () => {
 
   test('defaults: 5-minute poll, 1000 ticks per execution', () => {
     const asl = aslOf(makeTuner());
-    expect(asl.States.WaitForChange.TimeoutSeconds).toBe(300);
+    expect(asl.States.WaitForChange.TimeoutSecondsPath).toBe('$.waitSeconds');
+    expect((asl.States.RetryLater.Parameters as Record<string, unknown>).waitSeconds).toBe(300);
     expect((asl.States['Done?'].Choices as Array<Record<string, unknown>>)[1].NumericGreaterThanEquals).toBe(1000);
   });
 
@@ -287,14 +292,15 @@ describe('synthesizeDefinitionForLocal', () => {
 
   test('options change the poll interval and the continue-as-new threshold', () => {
     const other = synthesizeDefinitionForLocal({ pollInterval: Duration.seconds(30), ticksBeforeContinueAsNew: 3 });
-    expect(other.asl.States.WaitForChange.TimeoutSeconds).toBe(30);
+    expect((other.asl.States.RetryLater.Parameters as Record<string, unknown>).waitSeconds).toBe(30);
     expect(JSON.stringify(other.asl.States['Done?'])).toContain('"NumericGreaterThanEquals":3');
   });
 
   test('is valid ASL for aws-local-stepfunctions and runs the loop to the Finalize output', async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
-    const sm = new StateMachine(local.asl as never);
+    // Prepared as the twin prepares it (TimeoutSecondsPath resolved where the library looks).
+    const sm = new StateMachine(prepareDefinition(local.asl).definition as never);
     const calls: string[] = [];
     let tick = 0;
     const execution = sm.run(
@@ -324,7 +330,7 @@ describe('synthesizeDefinitionForLocal', () => {
             Tick: (input) => {
               tick += 1;
               calls.push(`Tick ${JSON.stringify(input)}`);
-              return { Payload: { runId: 'run-1', status: tick < 3 ? 'running' : 'done', version: tick, ticks: tick, retryAfterSeconds: 0 } };
+              return { Payload: { runId: 'run-1', status: tick < 3 ? 'running' : 'done', version: tick, ticks: tick, retryAfterSeconds: 0, waitSeconds: 30 } };
             },
             WaitForChange: (input) => {
               calls.push(`WaitForChange ${JSON.stringify(input)}`);
@@ -343,9 +349,9 @@ describe('synthesizeDefinitionForLocal', () => {
       'Validate {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:validate","Payload":{"HyperParameterTuningJobName":"run-1"}}',
       'Init {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:init","Payload":{"execution":{"Id":"arn:aws:states:us-east-1:000000000000:execution:tuner:run-1","Name":"run-1","StartTime":"<time>"},"input":{"HyperParameterTuningJobName":"run-1"}}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":0}}',
-      'WaitForChange {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:wait-for-change","Payload":{"runId":"run-1","taskToken":"token-1","version":1}}',
+      'WaitForChange {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:wait-for-change","Payload":{"runId":"run-1","taskToken":"token-1","version":1,"waitSeconds":30}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":1}}',
-      'WaitForChange {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:wait-for-change","Payload":{"runId":"run-1","taskToken":"token-1","version":2}}',
+      'WaitForChange {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:wait-for-change","Payload":{"runId":"run-1","taskToken":"token-1","version":2,"waitSeconds":30}}',
       'Tick {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:tick","Payload":{"runId":"run-1","ticks":2}}',
       'Finalize {"FunctionName":"arn:aws:lambda:us-east-1:000000000000:function:finalize","Payload":{"runId":"run-1"}}',
     ]);
@@ -354,7 +360,7 @@ describe('synthesizeDefinitionForLocal', () => {
   test('continues as new after N ticks, and a continuation resumes at Tick', async () => {
     const { StateMachine } = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions'); // eslint-disable-line @typescript-eslint/no-require-imports
     const small = synthesizeDefinitionForLocal({ ticksBeforeContinueAsNew: 2 });
-    const sm = new StateMachine(small.asl as never);
+    const sm = new StateMachine(prepareDefinition(small.asl).definition as never);
     let started: unknown;
     const context = {
       Execution: { Id: 'arn:aws:states:us-east-1:000000000000:execution:tuner:run-7-g3', Name: 'run-7-g3', StartTime: '2025-01-01T00:00:00Z' },
@@ -367,7 +373,7 @@ describe('synthesizeDefinitionForLocal', () => {
         context: context as never,
         overrides: {
           taskResourceLocalHandlers: {
-            Tick: () => ({ Payload: { runId: 'run-7', status: 'running', version: 9, ticks: 1, retryAfterSeconds: 0 } }),
+            Tick: () => ({ Payload: { runId: 'run-7', status: 'running', version: 9, ticks: 1, retryAfterSeconds: 0, waitSeconds: 30 } }),
             WaitForChange: () => ({}),
             ContinueAsNew: (input) => {
               started = input;
@@ -384,6 +390,7 @@ describe('synthesizeDefinitionForLocal', () => {
       status: 'running',
       version: 9,
       retryAfterSeconds: 0,
+      waitSeconds: 30,
       continuedAs: { executionArn: 'arn:next' },
     });
     expect(started).toEqual({

@@ -28,7 +28,7 @@ describe('IAM', () => {
       validate: [...OWN_LOGS, ...XRAY],
       init: [...OWN_LOGS, ...XRAY, ...table('init')],
       // Tick stops jobs too: completion criteria met with jobs running; a job created while a stop was under way.
-      tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole', 's3:ListBucket'],
+      tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole', 's3:ListBucket', 'logs:FilterLogEvents'],
       'wait-for-change': [...OWN_LOGS, ...XRAY, ...table('wait-for-change'), ...TASK_RESPONSE],
       finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:UpdateTrainingJob'],
       'on-training-event': [...OWN_LOGS, ...XRAY, ...table('on-training-event'), ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],

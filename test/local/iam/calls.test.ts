@@ -13,7 +13,7 @@ import {
 } from '../../../local/iam';
 import { ACCOUNT, jobArn, REGION, STATE_MACHINE_ARN, TABLE_ARN } from './fixtures';
 
-const TARGETS: Record<JsonService, string> = { dynamodb: 'DynamoDB_20120810', sagemaker: 'SageMaker', sfn: 'AWSStepFunctions' };
+const TARGETS: Record<JsonService, string> = { dynamodb: 'DynamoDB_20120810', sagemaker: 'SageMaker', sfn: 'AWSStepFunctions', logs: 'Logs_20140328' };
 const req = (service: JsonService, operation: string, body: unknown): AwsJsonRequest => ({
   service,
   target: `${TARGETS[service]}.${operation}`,
