@@ -84,7 +84,10 @@ beforeAll(async () => {
   twin.stopExecution(aborted.executionArn, 'permissions test');
 
   // 4. WaitForChange wakes itself when the run changed before it parked its token.
-  const woken = twin.startRun(input({ name: 'perm-wake', strategy: 'Random', maxJobs: 2, maxParallel: 1, sleepMs: 2000 }), { baseDir: workDir });
+  //    With early stopping: Tick reads the running job's log (CloudWatch Logs) between ticks.
+  const wakeInput = input({ name: 'perm-wake', strategy: 'Random', maxJobs: 2, maxParallel: 1, sleepMs: 2000 });
+  (wakeInput.HyperParameterTuningJobConfig as Record<string, unknown>).TrainingJobEarlyStoppingType = 'Auto';
+  const woken = twin.startRun(wakeInput, { baseDir: workDir });
   let token: string | undefined;
   await until(
     async () => {
@@ -151,6 +154,7 @@ describe('the template\'s IAM, as the twin enforces it', () => {
       'on-execution-end sagemaker:StopTrainingJob',
       'wait-for-change states:SendTaskSuccess',
       'on-training-event states:SendTaskSuccess',
+      'tick logs:FilterLogEvents',
     ]) {
       expect(used).toContain(call);
     }
@@ -188,7 +192,9 @@ template's IAM policies: every permission of DynamoDB, SageMaker, Step Functions
 each function has, the resource pattern that grants it, and the API operations that used it.
 The test fails when a call is denied or a granted action goes unused.
 
-Not listed: CloudWatch Logs (each function writes only to its own log group) and X-Ray
+Not listed: CloudWatch Logs, where each function writes only to its own log group and Tick reads
+the training jobs' log group \`/aws/sagemaker/TrainingJobs\` (\`logs:FilterLogEvents\`, early
+stopping; the twin authorizes that read too and this test checks it is used), and X-Ray
 (\`PutTraceSegments\`, \`PutTelemetryRecords\`; no resource-level permissions), which do not go
 through the twin. Resources show the twin's names (table \`hpo-results\`, bucket \`hpo-local\`,
 job-name prefix \`hpo\`); in AWS they are the deployed table, bucket and prefix.
