@@ -53,6 +53,11 @@ export function describeJobChange(before: JobRecord | undefined, after: JobRecor
       const at = formatClock(after.endedAt ?? after.updatedAt);
       // SageMaker's FailureReason holds the tail of a traceback: its error line says it all.
       const reason = after.failureReason === undefined || after.failureReason === '' ? '' : `: ${summarizeFailureReason(after.failureReason)}`;
+      if (after.status === 'Stopped' && after.stoppedEarly !== undefined) {
+        const metric = run.spec.objective.metricName;
+        const value = typeof after.objective === 'number' ? ` ${metric}=${formatObjective(after.objective)}` : '';
+        return `${at} stopped early ${name} (${trialText(after, run, true)}) at epoch ${after.stoppedEarly.epoch}${value}: ${after.stoppedEarly.reason}`;
+      }
       return `${at} ${after.status.toLowerCase()} ${name} (${trialText(after, run, true)})${reason}`;
     }
     case 'Stopping':

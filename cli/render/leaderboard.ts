@@ -17,6 +17,7 @@ export const TRIAL_STATUSES = {
   completed: 'trained to the full resource (the top rung R; every trial of Random, Grid and Bayesian)',
   'not promoted': 'finished its rung but did not rank in the top 1/eta of it, so it was not trained further',
   stopped: 'its training job was stopped before it finished (Ctrl-C, hpo stop, a completion criterion, MaxRuntimeInSeconds)',
+  'stopped early': 'TrainingJobEarlyStoppingType Auto stopped its job: after some epoch it was worse than the median of the other jobs; its result is its last value',
   failed: 'its training job failed: hpo results <run> --jobs shows the failure reason',
   'no result': 'its training job finished without the objective metric in its log (check MetricDefinitions)',
 } as const;
@@ -81,8 +82,9 @@ export function trialStatusName(run: RunRecord, trial: TrialRecord, jobs: readon
     case 'Failed':
       return 'failed';
     case 'Stopped': {
-      if (hasResult) return 'not promoted';
       const job = jobs.find((j) => j.trialId === trial.trialId && j.milestone === trial.milestone);
+      if (job?.stoppedEarly !== undefined && job.status === 'Stopped') return 'stopped early';
+      if (hasResult) return 'not promoted';
       return job?.status === 'Completed' ? 'no result' : job?.status === 'Failed' ? 'failed' : 'stopped';
     }
   }

@@ -153,6 +153,14 @@ describe('describeJobChange', () => {
     const stopped = { ...job, status: 'Stopped' as const, endedAt: at(31) };
     expect(describeJobChange(job, stopped, run)).toBe(`${formatClock(at(31))} stopped hpo-mnist-hb-0005-r1 (trial 5, epochs 0->1)`);
   });
+
+  it('says when early stopping stopped a job, at which epoch, with its last value and the rule\'s words', () => {
+    const job = makeJob(6, 0, 1);
+    const early = { ...job, status: 'Stopped' as const, endedAt: at(40), objective: 0.42, stoppedEarly: { epoch: 3, reason: 'objective 0.42 at epoch 3 is worse than the median 0.6 of 4 running averages up to epoch 3', at: at(39) } };
+    expect(describeJobChange(job, early, run)).toBe(
+      `${formatClock(at(40))} stopped early hpo-mnist-hb-0006-r1 (trial 6, epochs 0->1) at epoch 3 accuracy=0.42: objective 0.42 at epoch 3 is worse than the median 0.6 of 4 running averages up to epoch 3`,
+    );
+  });
 });
 
 describe('renderLeaderboard', () => {
@@ -214,7 +222,11 @@ describe('renderLeaderboard', () => {
     expect(trialStatusName(running, makeTrial(7, undefined, { status: 'Running' }))).toBe('running');
     expect(trialStatusName(ended, makeTrial(7, undefined, { status: 'Running' }))).toBe('stopped');
     expect(trialStatusName(ended, makeTrial(8, undefined, { status: 'Failed' }))).toBe('failed');
-    expect(Object.keys(TRIAL_STATUSES).sort()).toEqual(['completed', 'failed', 'no result', 'not promoted', 'paused', 'running', 'stopped']);
+    // TrainingJobEarlyStoppingType Auto: a stopped job with its last value is "stopped early", not "not promoted".
+    const early = makeTrial(9, 0.4, { status: 'Stopped', milestone: 1 });
+    const earlyJobs = [makeJob(9, 0, 1, { status: 'Stopped', objective: 0.4, stoppedEarly: { epoch: 3, reason: 'worse than the median', at: '2026-01-01T00:00:00Z' } })];
+    expect(trialStatusName(ended, early, earlyJobs)).toBe('stopped early');
+    expect(Object.keys(TRIAL_STATUSES).sort()).toEqual(['completed', 'failed', 'no result', 'not promoted', 'paused', 'running', 'stopped', 'stopped early']);
   });
 
   it('says when a finished run has no result, instead of "none yet"', () => {
