@@ -323,9 +323,24 @@ export interface TuningSpec {
 }
 
 /** How running jobs are stopped early (see `schedulers/early-stopping.ts`). */
-export interface EarlyStoppingSpec {
-  /** AMT's rule for `Auto`. */
-  readonly rule: 'Median';
-  /** The objective metric's `MetricDefinitions` regex: how its values are read from the job's log. */
-  readonly metricRegex: string;
-}
+export type EarlyStoppingSpec =
+  | {
+      /** AMT's rule for `TrainingJobEarlyStoppingType: Auto`. */
+      readonly rule: 'Median';
+      /** The objective metric's `MetricDefinitions` regex: how its values are read from the job's log. */
+      readonly metricRegex: string;
+    }
+  | {
+      /**
+       * ASHA's stopping variant (`HyperbandStrategyConfig.Mode: Stopping`): every trial is one job
+       * trained towards `maxResource`; at each milestone below it, the job goes on only in the top
+       * 1/eta of the values recorded there.
+       */
+      readonly rule: 'ASHA';
+      readonly metricRegex: string;
+      /** Rung milestones, ascending; the last is `maxResource`. */
+      readonly milestones: readonly number[];
+      readonly reductionFactor: number;
+      /** R: what every job is asked to train (its resource hyperparameter). */
+      readonly maxResource: number;
+    };

@@ -143,9 +143,9 @@ const hyperbandStrategyConfig = obj('Settings of the Hyperband and ASHA schedule
     { minLength: 1, maxLength: 256, default: DEFAULT_RESOURCE_HYPERPARAMETER, extension: 'Names the hyperparameter that carries the resource (milestone).' },
   ),
   Mode: oneOf(
-    '`Asynchronous` promotes a trial as soon as its rung allows (no barriers); `Synchronous` is the paper\'s successive halving per bracket. Hyperband only: ASHA is asynchronous by definition.',
-    ['Asynchronous', 'Synchronous'],
-    { default: DEFAULT_HYPERBAND_MODE, extension: 'Choice between asynchronous and synchronous Hyperband.' },
+    '`Asynchronous` promotes a trial as soon as its rung allows (no barriers); `Synchronous` is the paper\'s successive halving per bracket (Hyperband only: ASHA is asynchronous by definition). `Stopping` (ASHA only) is ASHA\'s stopping variant for scripts that cannot checkpoint: every trial is one job trained towards `MaxResource`, read after every epoch from its log, and stopped at a rung milestone unless it ranks in the top 1/η of the trials that reached it; needs the objective\'s `MetricDefinitions` regex.',
+    ['Asynchronous', 'Synchronous', 'Stopping'],
+    { default: DEFAULT_HYPERBAND_MODE, extension: 'Choice between asynchronous and synchronous Hyperband, and ASHA\'s stopping variant.' },
   ),
 });
 

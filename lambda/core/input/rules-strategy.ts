@@ -134,6 +134,18 @@ function hyperband(view: InputView): Problem[] {
       error(`${HB_PATH}.Mode`, 'invalid Mode "Synchronous" for strategy ASHA: ASHA is asynchronous by definition; allowed Asynchronous (or use strategy Hyperband)', 'Synchronous'),
     );
   }
+  if (hb.value.Mode === 'Stopping' && strategy !== 'ASHA') {
+    out.push(error(`${HB_PATH}.Mode`, `invalid Mode "Stopping" for strategy ${String(strategy)}: the stopping variant is ASHA's; allowed Asynchronous or Synchronous (or use strategy ASHA)`, 'Stopping'));
+  }
+  if (hb.value.Mode === 'Stopping' && strategy === 'ASHA' && objectiveRegex(view) === undefined) {
+    out.push(
+      error(
+        `${HB_PATH}.Mode`,
+        'invalid Mode "Stopping" without a MetricDefinitions regex for the objective: the stopping variant reads the objective after every epoch from the job\'s log; add the objective to AlgorithmSpecification.MetricDefinitions, or use Mode Asynchronous',
+        'Stopping',
+      ),
+    );
+  }
   out.push(...resourceHyperParameter(view, hb.value));
   return out;
 }

@@ -14,6 +14,7 @@ import {
   DEFAULT_RESOURCE_HYPERPARAMETER,
   DEFAULT_SAMPLER,
 } from './defaults';
+import { bracketMilestones, ladder } from '../schedulers/rungs';
 import { gridSize, parseDecimal, parseInteger } from './range-values';
 import type { ParameterRanges, StrategyName, TuningInput, TuningObjective } from './types';
 
@@ -40,6 +41,16 @@ function earlyStoppingOf(input: TuningInput, kind: SchedulerKind, metricName: st
   if (input.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType !== 'Auto' || kind !== 'FIFO') return {};
   const regex = input.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions?.find((d) => d.Name === metricName)?.Regex;
   return regex === undefined ? {} : { earlyStopping: { rule: 'Median', metricRegex: regex } };
+}
+
+/** `Mode: Stopping` of ASHA: the rungs of its one bracket, from MinResource to MaxResource. */
+function ashaStoppingOf(input: TuningInput, metricName: string): Pick<TuningSpec, 'earlyStopping'> {
+  const hb = input.HyperParameterTuningJobConfig.StrategyConfig?.HyperbandStrategyConfig;
+  const regex = input.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions?.find((d) => d.Name === metricName)?.Regex;
+  if (hb?.MaxResource === undefined || regex === undefined) throw new Error('toTuningSpec needs a validated input: Mode Stopping needs MaxResource and the objective regex');
+  const eta = hb.ReductionFactor ?? DEFAULT_REDUCTION_FACTOR;
+  const l = ladder(hb.MinResource ?? DEFAULT_MIN_RESOURCE, hb.MaxResource, eta);
+  return { earlyStopping: { rule: 'ASHA', metricRegex: regex, milestones: bracketMilestones(l, l.sMax), reductionFactor: eta, maxResource: hb.MaxResource } };
 }
 
 function bound(value: string, integer: boolean): number {
@@ -120,8 +131,10 @@ function failureOf(input: TuningInput): FailurePolicy {
 export function toTuningSpec(input: TuningInput): TuningSpec {
   const config = input.HyperParameterTuningJobConfig;
   const strategy = config.Strategy;
-  const kind = SCHEDULER_KIND[strategy];
   const hb = config.StrategyConfig?.HyperbandStrategyConfig;
+  // ASHA's stopping variant trains every trial in one job (FIFO) and stops it at rungs.
+  const stopping = strategy === 'ASHA' && hb?.Mode === 'Stopping';
+  const kind = stopping ? 'FIFO' : SCHEDULER_KIND[strategy];
   const objective = objectiveOf(input);
   const ranges = rangesOf(input);
   const sampler = config.Sampler ?? DEFAULT_SAMPLER[strategy];
@@ -133,7 +146,7 @@ export function toTuningSpec(input: TuningInput): TuningSpec {
   if (multiFidelity && hb?.MaxResource === undefined) throw new Error('toTuningSpec needs a validated input: MaxResource is missing');
   const scheduler: SchedulerSettings = {
     kind,
-    mode: kind === 'Hyperband' ? (hb?.Mode ?? DEFAULT_HYPERBAND_MODE) : 'Asynchronous',
+    mode: kind === 'Hyperband' && hb?.Mode !== 'Stopping' ? (hb?.Mode ?? DEFAULT_HYPERBAND_MODE) : 'Asynchronous',
     minResource: multiFidelity ? (hb?.MinResource ?? DEFAULT_MIN_RESOURCE) : 1,
     maxResource: multiFidelity ? (hb?.MaxResource ?? 1) : 1,
     reductionFactor: hb?.ReductionFactor ?? DEFAULT_REDUCTION_FACTOR,
@@ -153,7 +166,7 @@ export function toTuningSpec(input: TuningInput): TuningSpec {
     staticHyperParameters: { ...(input.TrainingJobDefinition.StaticHyperParameters ?? {}) },
     completion: completionOf(input),
     failure: failureOf(input),
-    ...earlyStoppingOf(input, kind, objective.MetricName),
+    ...(stopping ? ashaStoppingOf(input, objective.MetricName) : earlyStoppingOf(input, kind, objective.MetricName)),
     ...(input.WarmStartConfig !== undefined && {
       warmStartParents: input.WarmStartConfig.ParentHyperParameterTuningJobs.map((p) => p.HyperParameterTuningJobName),
     }),

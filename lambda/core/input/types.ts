@@ -46,7 +46,8 @@ export interface HyperbandStrategyConfig {
    *
    * @default 'Asynchronous'
    */
-  readonly Mode?: HyperbandMode;
+  /** `Stopping`: ASHA's stopping variant (one job per trial, stopped at rungs from its log). */
+  readonly Mode?: HyperbandMode | 'Stopping';
 }
 
 /** AMT's `HyperParameterTuningJobStrategyConfig`. */

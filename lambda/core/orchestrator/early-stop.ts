@@ -1,15 +1,17 @@
 /**
- * Early stopping of running jobs (AMT's `TrainingJobEarlyStoppingType: Auto`), as the tick
- * applies it: read what each running job printed since the last tick, parse the objective's
- * values with its `MetricDefinitions` regex (one value per epoch), and stop the job when the
- * median stopping rule (`schedulers/early-stopping.ts`) says so.
+ * Early stopping of running jobs, as the tick applies it: read what each running job printed
+ * since the last tick, parse the objective's values with its `MetricDefinitions` regex (one value
+ * per epoch), and stop the job when the rule says so (`schedulers/early-stopping.ts`): AMT's
+ * median rule for `TrainingJobEarlyStoppingType: Auto`, or ASHA's stopping variant
+ * (`HyperbandStrategyConfig.Mode: Stopping`) at each rung milestone the job passed.
  *
  * Bounded work and state, whatever the run's size:
  * - a job's curve keeps at most {@link MAX_CURVE_POINTS} values (about 10 KB in its item);
  * - finished jobs are summarized in the run's {@link EarlyStoppingStats}: per epoch (at most
  *   {@link MAX_STATS_EPOCHS}) the running averages of the {@link MAX_STATS_SAMPLES} most recent
  *   finished jobs that got that far (at most 3,100 numbers, about 30 KB in the run item); the
- *   median of that sample stands for AMT's median over every previous job;
+ *   median of that sample stands for AMT's median over every previous job; for ASHA, per rung
+ *   milestone the values of the {@link MAX_RUNG_SAMPLES} most recent finished jobs that got there;
  * - a tick reads the logs of running jobs only, at most {@link MAX_LOG_PAGES_PER_JOB} pages each,
  *   {@link LOG_READ_CONCURRENCY} at a time.
  *
@@ -18,9 +20,9 @@
  */
 import { metricValuesIn } from '../metrics/series';
 import type { EarlyStoppingSpec, ObjectiveType } from '../ports';
-import { medianRuleAt, runningAverage, type StoppingResult } from '../schedulers/early-stopping';
+import { ashaRuleAt, medianRuleAt, runningAverage, type StoppingResult } from '../schedulers/early-stopping';
 import type { TrainingLogs } from './backend';
-import type { EarlyStoppingStats, JobRecord, LogCursor } from './records';
+import { isTerminalJobStatus, type EarlyStoppingStats, type JobRecord, type LogCursor } from './records';
 
 /** The most values kept of one job's curve. */
 export const MAX_CURVE_POINTS = 500;
@@ -28,13 +30,29 @@ export const MAX_CURVE_POINTS = 500;
 export const MAX_STATS_EPOCHS = 100;
 /** Running averages kept per epoch: the median of this many recent jobs stands for all of them. */
 export const MAX_STATS_SAMPLES = 31;
+/** Values kept per rung milestone for ASHA's stopping variant (its rank among them decides). */
+export const MAX_RUNG_SAMPLES = 300;
 /** Log pages (of up to 10,000 lines) read per job and tick; the rest is read by the next tick. */
 export const MAX_LOG_PAGES_PER_JOB = 5;
 /** Logs read at once. */
 export const LOG_READ_CONCURRENCY = 8;
 
-/** The running averages (up to each epoch) of a finished job's curve added to the summary. */
-export function withFinishedCurve(stats: EarlyStoppingStats | undefined, curve: readonly number[]): EarlyStoppingStats {
+/**
+ * A finished job's curve added to the summary: its running averages up to each epoch (the median
+ * rule) and, with `milestones` (ASHA), its values at the rung milestones it reached.
+ */
+export function withFinishedCurve(stats: EarlyStoppingStats | undefined, curve: readonly number[], milestones?: readonly number[]): EarlyStoppingStats {
+  if (milestones !== undefined) {
+    const rungs: Record<string, number[]> = Object.fromEntries(Object.entries(stats?.rungs ?? {}).map(([m, v]) => [m, [...v]]));
+    for (const m of milestones.slice(0, -1)) {
+      const value = curve[m - 1];
+      if (value === undefined || !Number.isFinite(value)) continue;
+      const samples = (rungs[String(m)] ??= []);
+      samples.push(value);
+      if (samples.length > MAX_RUNG_SAMPLES) samples.splice(0, samples.length - MAX_RUNG_SAMPLES);
+    }
+    return { byEpoch: stats?.byEpoch ?? [], rungs };
+  }
   const byEpoch = (stats?.byEpoch ?? []).map((samples) => [...samples]);
   const epochs = Math.min(curve.length, MAX_STATS_EPOCHS);
   for (let e = 1; e <= epochs; e++) {
@@ -45,7 +63,36 @@ export function withFinishedCurve(stats: EarlyStoppingStats | undefined, curve: 
     samples.push(avg);
     if (samples.length > MAX_STATS_SAMPLES) samples.splice(0, samples.length - MAX_STATS_SAMPLES);
   }
-  return { byEpoch };
+  return { ...(stats?.rungs === undefined ? {} : { rungs: stats.rungs }), byEpoch };
+}
+
+/**
+ * ASHA's stopping variant about `job`: at every rung milestone its curve passed since `fromEpoch`,
+ * its value there against the finished jobs' values and the other running jobs' (the first STOP
+ * wins; CONTINUE when it passed none).
+ */
+export function ashaStopDecision(
+  job: Pick<JobRecord, 'jobName' | 'trialId' | 'curve'>,
+  fromEpoch: number,
+  stats: EarlyStoppingStats | undefined,
+  running: readonly Pick<JobRecord, 'jobName' | 'trialId' | 'curve'>[],
+  milestones: readonly number[],
+  eta: number,
+  objectiveType: ObjectiveType,
+): StoppingResult & { readonly epoch?: number } {
+  const curve = job.curve ?? [];
+  let last: StoppingResult & { readonly epoch?: number } = { decision: 'CONTINUE', reason: 'no rung milestone passed' };
+  for (const m of milestones.slice(0, -1)) {
+    if (m <= fromEpoch || m > curve.length) continue;
+    const others = (stats?.rungs?.[String(m)] ?? []).map((value, i) => ({ trialId: -1 - i, value }));
+    for (const other of running) {
+      if (other.jobName === job.jobName || (other.curve?.length ?? 0) < m) continue;
+      others.push({ trialId: other.trialId, value: other.curve?.[m - 1] ?? Number.NaN });
+    }
+    last = { ...ashaRuleAt({ trialId: job.trialId, value: curve[m - 1] ?? null }, m, others, milestones, eta, objectiveType), epoch: m };
+    if (last.decision === 'STOP') return last;
+  }
+  return last;
 }
 
 /**
@@ -80,7 +127,7 @@ export function lastCurveValue(curve: readonly number[] | undefined): number | n
 }
 
 export interface ObservedCurves {
-  /** Jobs whose curve, cursor or early-stop mark changed (records to commit). */
+  /** Jobs whose curve, cursor or early-stop mark changed (records to commit), ended ones included. */
   readonly changed: readonly JobRecord[];
   /** Jobs to stop now: marked in this tick, or marked before and still running (a lost stop). */
   readonly stop: readonly JobRecord[];
@@ -100,9 +147,11 @@ export async function observeCurves(
   iso: string,
 ): Promise<ObservedCurves> {
   const running = jobs.filter((j) => j.status === 'InProgress').sort((a, b) => a.jobName.localeCompare(b.jobName));
+  // Jobs that ended since the last tick get a last read: the finished curve goes into the summary.
+  const ended = jobs.filter((j) => isTerminalJobStatus(j.status) && !j.told).sort((a, b) => a.jobName.localeCompare(b.jobName));
   const notes: string[] = [];
   const read = new Map<string, { curve: number[]; cursor: LogCursor | undefined }>();
-  const toRead = running.filter((j) => j.stoppedEarly === undefined && (j.curve?.length ?? 0) < MAX_CURVE_POINTS);
+  const toRead = [...running.filter((j) => j.stoppedEarly === undefined), ...ended].filter((j) => (j.curve?.length ?? 0) < MAX_CURVE_POINTS);
   await forEachLimited(toRead, LOG_READ_CONCURRENCY, async (job) => {
     try {
       read.set(job.jobName, await readNewValues(logs, job, spec.metricRegex));
@@ -117,6 +166,10 @@ export async function observeCurves(
   });
   const changed: JobRecord[] = [];
   const stop: JobRecord[] = [];
+  for (const job of ended) {
+    const r = read.get(job.jobName);
+    if (r !== undefined && r.curve.length > (job.curve?.length ?? 0)) changed.push({ ...job, curve: r.curve, ...(r.cursor === undefined ? {} : { logCursor: r.cursor }) });
+  }
   for (const job of current) {
     const before = running.find((j) => j.jobName === job.jobName) as JobRecord;
     if (job.stoppedEarly !== undefined) {
@@ -126,9 +179,12 @@ export async function observeCurves(
     const grew = (job.curve?.length ?? 0) > (before.curve?.length ?? 0);
     let next = job;
     if (grew) {
-      const decision = earlyStopDecision(job, stats, current, objectiveType);
+      const decision: StoppingResult & { readonly epoch?: number } =
+        spec.rule === 'ASHA'
+          ? ashaStopDecision(job, before.curve?.length ?? 0, stats, current, spec.milestones, spec.reductionFactor, objectiveType)
+          : earlyStopDecision(job, stats, current, objectiveType);
       if (decision.decision === 'STOP') {
-        next = { ...job, stoppedEarly: { epoch: job.curve?.length ?? 0, reason: decision.reason, at: iso } };
+        next = { ...job, stoppedEarly: { epoch: decision.epoch ?? job.curve?.length ?? 0, reason: decision.reason, at: iso } };
         stop.push(next);
         notes.push(`stop early ${job.jobName}: ${decision.reason}`);
       }

@@ -67,6 +67,11 @@ export interface RunCounters {
  */
 export interface EarlyStoppingStats {
   readonly byEpoch: readonly (readonly number[])[];
+  /**
+   * ASHA's stopping variant: by rung milestone, the values finished jobs recorded there (the
+   * `MAX_RUNG_SAMPLES` most recent).
+   */
+  readonly rungs?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** Where reading a training job's log got to (CloudWatch Logs event time, events read at it). */

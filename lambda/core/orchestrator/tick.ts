@@ -136,7 +136,9 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     const early = job.status === 'Stopped' && job.stoppedEarly !== undefined;
     const objective =
       job.status === 'Completed' || early ? (objectiveOf(job.finalMetrics, spec.objective.metricName) ?? (early ? lastCurveValue(job.curve) : null)) : null;
-    if (spec.earlyStopping !== undefined && (job.curve?.length ?? 0) > 0) earlyStopping = withFinishedCurve(earlyStopping, job.curve ?? []);
+    if (spec.earlyStopping !== undefined && (job.curve?.length ?? 0) > 0) {
+      earlyStopping = withFinishedCurve(earlyStopping, job.curve ?? [], spec.earlyStopping.rule === 'ASHA' ? spec.earlyStopping.milestones : undefined);
+    }
     // A job that completed without the objective metric failed, for the run (AMT's ObjectiveStatus).
     const noObjective = job.status === 'Completed' && objective === null;
     const outcome = noObjective ? 'Failed' : outcomeOf(job);
@@ -401,6 +403,8 @@ function newJob(
     ...renderConfiguration(spec.space, trial.config),
   };
   if (spec.scheduler.kind !== 'FIFO') hyperParameters[spec.resourceHyperParameter] = String(milestone);
+  // ASHA's stopping variant: one job per trial, asked to train to R (and stopped at rungs).
+  else if (spec.earlyStopping?.rule === 'ASHA') hyperParameters[spec.resourceHyperParameter] = String(spec.earlyStopping.maxResource);
   return {
     runId: run.runId,
     jobName: trainingJobName(deps.jobNamePrefix, run.runId, trial.trialId, milestone),

@@ -121,15 +121,23 @@ export function medianRuleAt(value: number | null, epoch: number, averages: read
  */
 export function ashaStoppingRule(current: MetricCurve, others: readonly MetricCurve[], milestones: readonly number[], eta: number, objectiveType: ObjectiveType): StoppingResult {
   const epoch = current.values.length;
+  const atEpoch: RungEntry[] = [];
+  for (const other of others) {
+    if (other.trialId === current.trialId || other.values.length < epoch) continue;
+    atEpoch.push({ trialId: other.trialId, value: other.values[epoch - 1] ?? null });
+  }
+  return ashaRuleAt({ trialId: current.trialId, value: current.values[epoch - 1] ?? null }, epoch, atEpoch, milestones, eta, objectiveType);
+}
+
+/**
+ * {@link ashaStoppingRule} from the values the other trials recorded at `epoch` (what the
+ * orchestrator keeps, bounded, instead of every curve).
+ */
+export function ashaRuleAt(me: RungEntry, epoch: number, others: readonly RungEntry[], milestones: readonly number[], eta: number, objectiveType: ObjectiveType): StoppingResult {
   const top = milestones[milestones.length - 1] as number;
   const rung = milestones.indexOf(epoch);
   if (rung < 0 || epoch >= top) return { decision: 'CONTINUE', reason: `epoch ${epoch} is not a rung milestone below R=${top}` };
-  const entries: RungEntry[] = [{ trialId: current.trialId, value: current.values[epoch - 1] ?? null }];
-  for (const other of others) {
-    if (other.trialId === current.trialId || other.values.length < epoch) continue;
-    entries.push({ trialId: other.trialId, value: other.values[epoch - 1] ?? null });
-  }
-  const me = entries[0] as RungEntry;
+  const entries: RungEntry[] = [me, ...others.filter((o) => o.trialId !== me.trialId)];
   const rank = entries.filter((e) => compareEntries(e, me, objectiveType) < 0).length;
   const quota = Math.max(1, promotionQuota(entries.length, eta));
   if (isUsable(me.value) && rank < quota) {

@@ -6,7 +6,7 @@
  */
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
 import type { TuningInput } from '../../../lambda/core/input';
-import { toTuningSpec } from '../../../lambda/core/input';
+import { toTuningSpec, validateTuningInput } from '../../../lambda/core/input';
 import type { LogPage, TrainingLogs } from '../../../lambda/core/orchestrator/backend';
 import {
   earlyStopDecision,
@@ -30,7 +30,9 @@ function accuracyAt(lr: number, epoch: number): number {
   return Math.round(height * (1 - Math.exp(-epoch / 3)) * 1e4) / 1e4;
 }
 
-const objective: Objective = (hp) => ({ kind: 'completed', metrics: { accuracy: accuracyAt(Number(hp.lr), EPOCHS) }, seconds: EPOCH_SECONDS * EPOCHS });
+/** Epochs a job trains: its resource hyperparameter (ASHA's stopping variant asks for R), else EPOCHS. */
+const epochsOf = (hp: Readonly<Record<string, string>> | undefined): number => (hp?.epochs === undefined ? EPOCHS : Number(hp.epochs));
+const objective: Objective = (hp) => ({ kind: 'completed', metrics: { accuracy: accuracyAt(Number(hp.lr), epochsOf(hp)) }, seconds: EPOCH_SECONDS * epochsOf(hp) });
 
 /** Prints `'eval_accuracy': v` once per finished epoch, as a training script does; pages of `pageSize` lines. */
 class EpochLogs implements TrainingLogs {
@@ -51,9 +53,10 @@ class EpochLogs implements TrainingLogs {
     const job = await w.backend.describeJob(jobName);
     const start = Date.parse(job?.startedAt ?? '');
     const end = job?.endedAt === undefined ? w.clock.ms : Date.parse(job.endedAt);
-    const lr = Number((await w.store.listJobs(w.runId)).find((j) => j.jobName === jobName)?.hyperParameters.lr);
+    const hp = (await w.store.listJobs(w.runId)).find((j) => j.jobName === jobName)?.hyperParameters;
+    const lr = Number(hp?.lr);
     const lines: { t: number; line: string }[] = [];
-    for (let e = 1; e <= EPOCHS; e++) {
+    for (let e = 1; e <= epochsOf(hp); e++) {
       const t = start + e * EPOCH_SECONDS * 1000;
       if (t > end) break;
       lines.push({ t, line: `epoch ${e}: {'eval_loss': 0.5, 'eval_accuracy': ${accuracyAt(lr, e)}}` }, { t, line: `saved checkpoint ${e}` });
@@ -187,6 +190,60 @@ describe('early stopping through the tick', () => {
     await world.store.updateJob(world.runId, job?.jobName as string, { stoppedEarly: { epoch: 2, reason: 'test', at: new Date(world.clock.ms).toISOString() } });
     const result = await tick({ ...world.deps, logs }, world.runId);
     expect(result.notes).toContain(`stop ${job?.jobName} (early): stopping`);
+  });
+});
+
+describe('ASHA\'s stopping variant (HyperbandStrategyConfig.Mode Stopping)', () => {
+  function stoppingInput(): TuningInput {
+    const base = tuningInput({ strategy: 'ASHA', maxJobs: 16, maxParallel: 4, minResource: 1, maxResource: 9, eta: 3 }) as unknown as {
+      HyperParameterTuningJobConfig: { StrategyConfig: { HyperbandStrategyConfig: Record<string, unknown> } };
+    };
+    base.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.Mode = 'Stopping';
+    return base as unknown as TuningInput;
+  }
+
+  it('is one job per trial, asked to train to R, with the rungs of the one bracket', () => {
+    const spec = toTuningSpec(stoppingInput());
+    expect(spec.scheduler.kind).toBe('FIFO');
+    expect(spec.earlyStopping).toEqual({ rule: 'ASHA', metricRegex: "'eval_accuracy': ([0-9\\.]+)", milestones: [1, 3, 9], reductionFactor: 3, maxResource: 9 });
+  });
+
+  it('stops jobs at rung milestones outside the top 1/eta, never between them, and trains the rest to R', async () => {
+    let world: World | undefined;
+    world = await createWorld(stoppingInput(), objective);
+    const logs = new EpochLogs(() => world as World);
+    await runWatching(world, logs);
+    const run = await world.store.getRun(world.runId);
+    const jobs = await world.store.listJobs(world.runId);
+    expect(run?.status).toBe('Completed');
+    expect(jobs).toHaveLength(16);
+    for (const job of jobs) expect(job.hyperParameters.epochs).toBe('9');
+    const early = jobs.filter((j) => j.stoppedEarly !== undefined);
+    expect(early.length).toBeGreaterThan(4);
+    for (const job of early) {
+      expect([1, 3]).toContain(job.stoppedEarly?.epoch);
+      expect(job.stoppedEarly?.reason).toMatch(/^rank \d+ of \d+ at rung [01] \(r=[13]\), outside the top \d+$/);
+      expect(job.status).toBe('Stopped');
+    }
+    const full = jobs.filter((j) => j.status === 'Completed');
+    expect(full.length).toBeGreaterThan(0);
+    expect(full.every((j) => j.curve?.length === 9)).toBe(true);
+    // The summary holds the rung values of finished jobs (never R's).
+    expect(Object.keys(run?.earlyStopping?.rungs ?? {}).sort()).toEqual(['1', '3']);
+    expect(run?.counters.billableSeconds).toBeLessThan(16 * 9 * EPOCH_SECONDS * 0.8);
+  });
+
+  it('is an input error without a regex for the objective, and for other strategies', () => {
+    const noRegex = stoppingInput() as unknown as { TrainingJobDefinition: { AlgorithmSpecification: Record<string, unknown> } };
+    noRegex.TrainingJobDefinition.AlgorithmSpecification.MetricDefinitions = [{ Name: 'loss', Regex: 'loss=([0-9.]+)' }];
+    const hb = tuningInput({ strategy: 'Hyperband' }) as unknown as { HyperParameterTuningJobConfig: { StrategyConfig: { HyperbandStrategyConfig: Record<string, unknown> } } };
+    hb.HyperParameterTuningJobConfig.StrategyConfig.HyperbandStrategyConfig.Mode = 'Stopping';
+    const messages = (input: unknown) => validateTuningInput(input).filter((p) => p.severity === 'error').map((p) => p.message);
+    expect(messages(hb)).toContain('invalid Mode "Stopping" for strategy Hyperband: the stopping variant is ASHA\'s; allowed Asynchronous or Synchronous (or use strategy ASHA)');
+    expect(messages(stoppingInput())).toEqual([]);
+    expect(messages(noRegex)).toContain(
+      'invalid Mode "Stopping" without a MetricDefinitions regex for the objective: the stopping variant reads the objective after every epoch from the job\'s log; add the objective to AlgorithmSpecification.MetricDefinitions, or use Mode Asynchronous',
+    );
   });
 });
 
