@@ -94,6 +94,14 @@ async function runWatching(world: World, logs: EpochLogs): Promise<TickResult[]>
   throw new Error('run did not end');
 }
 
+/** A run of `input` ticked to its end while watching; its run and job records. */
+async function finishedRun(input: TuningInput) {
+  let world: World | undefined;
+  world = await createWorld(input, objective);
+  await runWatching(world, new EpochLogs(() => world as World));
+  return { run: await world.store.getRun(world.runId), jobs: await world.store.listJobs(world.runId) };
+}
+
 describe('the spec: Auto becomes the median rule for FIFO strategies with a metric regex', () => {
   it('carries the objective regex', () => {
     expect(toTuningSpec(autoInput()).earlyStopping).toEqual({ rule: 'Median', metricRegex: "'eval_accuracy': ([0-9\\.]+)" });
@@ -106,12 +114,7 @@ describe('the spec: Auto becomes the median rule for FIFO strategies with a metr
 
 describe('early stopping through the tick', () => {
   it('stops jobs worse than the median, records them as stopped early with their last value, and spends less training time', async () => {
-    let world: World | undefined;
-    world = await createWorld(autoInput(), objective);
-    const logs = new EpochLogs(() => world as World);
-    await runWatching(world, logs);
-    const run = await world.store.getRun(world.runId);
-    const jobs = await world.store.listJobs(world.runId);
+    const { run, jobs } = await finishedRun(autoInput());
     expect(run?.status).toBe('Completed');
     expect(jobs).toHaveLength(16);
 
@@ -209,12 +212,7 @@ describe('ASHA\'s stopping variant (HyperbandStrategyConfig.Mode Stopping)', () 
   });
 
   it('stops jobs at rung milestones outside the top 1/eta, never between them, and trains the rest to R', async () => {
-    let world: World | undefined;
-    world = await createWorld(stoppingInput(), objective);
-    const logs = new EpochLogs(() => world as World);
-    await runWatching(world, logs);
-    const run = await world.store.getRun(world.runId);
-    const jobs = await world.store.listJobs(world.runId);
+    const { run, jobs } = await finishedRun(stoppingInput());
     expect(run?.status).toBe('Completed');
     expect(jobs).toHaveLength(16);
     for (const job of jobs) expect(job.hyperParameters.epochs).toBe('9');
