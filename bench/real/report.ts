@@ -125,6 +125,66 @@ export function problemCells(runs: readonly RunSummary[], problemId: string, met
     });
 }
 
+/** One target of the issue on one problem: what was measured, and whether it is met. */
+export interface TargetCheck {
+  readonly problem: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean | null;
+}
+
+/**
+ * The issue's targets on each problem, from the cells: the default multi-fidelity strategy beats
+ * Optuna TPE + Hyperband at 100% (median) and reaches Optuna's final median with at most 50% of
+ * the budget; the default Bayesian beats Optuna's RandomSampler (median, equal full-length jobs);
+ * no method is worse than this tuner's Random beyond the noise (mean paired difference below
+ * -2 standard errors). `met` is null when a method was not run.
+ */
+export function targetChecks(runs: readonly RunSummary[], methods: readonly string[], defaults: { readonly multiFidelity: string; readonly bayesian: string }): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  for (const problem of REAL_PROBLEMS) {
+    const cells = problemCells(runs, problem.id, methods, problem.fidelity.maxResource);
+    if (cells.length === 0) continue;
+    const cell = (m: string) => cells.find((c) => c.method === m);
+    const mf = cell(defaults.multiFidelity);
+    const optuna = cell(OPTUNA_MF);
+    const bayes = cell(defaults.bayesian);
+    const optRandom = cell(OPTUNA_RANDOM);
+    const label = (m: string) => METHOD_LABELS.get(m) ?? m;
+    const vs = (a: MethodCell | undefined, b: MethodCell | undefined, what: string): TargetCheck => {
+      if (a === undefined || b === undefined) return { problem: problem.id, target: what, measured: 'not run', met: null };
+      const d = a.final.median - b.final.median;
+      const wl = pairedWinsLosses(runs.filter((r) => r.problem === problem.id && r.method === a.method), runs.filter((r) => r.problem === problem.id && r.method === b.method));
+      return { problem: problem.id, target: what, measured: `${f4(a.final.median)} vs ${f4(b.final.median)} (${d >= 0 ? '+' : ''}${d.toFixed(4)}; per seed ${wl.wins}-${wl.losses})`, met: d > 0 };
+    };
+    out.push(vs(mf, optuna, `${label(defaults.multiFidelity)} beats ${label(OPTUNA_MF)} at 100%`));
+    out.push(
+      mf === undefined || optuna === undefined
+        ? { problem: problem.id, target: `reaches ${label(OPTUNA_MF)}'s final median with at most 50% of the budget`, measured: 'not run', met: null }
+        : {
+            problem: problem.id,
+            target: `${label(defaults.multiFidelity)} reaches ${label(OPTUNA_MF)}'s final median with at most 50% of the budget`,
+            measured: mf.reachesOptunaAt === null ? 'not within the budget' : `at ${pct(mf.reachesOptunaAt)}`,
+            met: mf.reachesOptunaAt !== null && mf.reachesOptunaAt <= 0.5 + 1e-9,
+          },
+    );
+    out.push(vs(bayes, optRandom, `${label(defaults.bayesian)} beats ${label(OPTUNA_RANDOM)} (equal full-length jobs)`));
+    const worse = cells.filter((c) => c.vsRandom !== null && c.vsRandom.mean < -2 * c.vsRandom.se);
+    out.push({
+      problem: problem.id,
+      target: 'no method worse than Random beyond the noise (mean paired difference < -2 s.e.)',
+      measured: worse.length === 0 ? 'none' : worse.map((c) => `${c.label} ${c.vsRandom?.mean.toFixed(4)} ± ${c.vsRandom?.se.toFixed(4)}`).join('; '),
+      met: worse.length === 0,
+    });
+  }
+  return out;
+}
+
+function pairedWinsLosses(a: readonly RunSummary[], b: readonly RunSummary[]): { wins: number; losses: number } {
+  const d = paired(a, b).diffs;
+  return { wins: d.filter((x) => x > 0).length, losses: d.filter((x) => x < 0).length };
+}
+
 const f4 = (v: number | null | undefined) => (v === null || v === undefined ? '-' : v.toFixed(4));
 const pct = (f: number | null) => (f === null ? 'no' : `${Math.round(f * 100)}%`);
 
@@ -140,6 +200,14 @@ export function renderRealMarkdown(results: RealResults, methods: readonly strin
   out.push(`- seeds: ${m.seeds.length} (${m.seeds.join(', ')}); ${m.workers} worker process(es); ${(m.wallSeconds / 60).toFixed(1)} min wall-clock, ${(m.cpuSeconds / 60).toFixed(1)} min of CPU in the benchmark processes (Optuna's Python processes not counted)`);
   out.push(`- epochs trained: ${m.epochsComputed} computed, ${m.epochsCached} answered again from the training cache (identical configurations of one seed; see \`bench/real/service.ts\`)`);
   out.push('');
+  const checks = targetChecks(results.runs, methods, { multiFidelity: m.defaultMultiFidelity, bayesian: m.defaultBayesian });
+  if (checks.length > 0) {
+    out.push('## Targets', '');
+    out.push('Medians over the seeds above, validation accuracy of the reported model (the tuner\'s rule: the best job at the highest resource reached).', '');
+    out.push('| problem | target | measured | met |', '| --- | --- | --- | --- |');
+    for (const c of checks) out.push(`| ${c.problem} | ${c.target} | ${c.measured} | ${c.met === null ? '-' : c.met ? 'yes' : '**no**'} |`);
+    out.push('');
+  }
   for (const problem of REAL_PROBLEMS) {
     const cells = problemCells(results.runs, problem.id, methods, problem.fidelity.maxResource);
     if (cells.length === 0) continue;

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { runOptuna, PYTHON } from '../../bench/real/optuna';
 import { runOurs } from '../../bench/real/ours';
 import { mnistMlp, type RealProblem } from '../../bench/real/problems';
-import { renderRealMarkdown, problemCells, quantile, type RealResults } from '../../bench/real/report';
+import { renderRealMarkdown, problemCells, quantile, targetChecks, type RealResults } from '../../bench/real/report';
 import { parseRealArgs } from '../../bench/real/run';
 import { TrainingService } from '../../bench/real/service';
 import { runStopping } from '../../bench/real/stopping';
@@ -117,6 +117,16 @@ describe('report', () => {
     const md = renderRealMarkdown(results, ['random', 'asha', 'optuna-tpe-hyperband']);
     expect(md).toContain('## mnist-mlp');
     expect(md).toContain('| ASHA (default: GP) | 0.9250 [0.9125, 0.9375]');
+    // The targets, for the defaults the meta names (ASHA here; no Bayesian run: "not run").
+    expect(md).toContain('| mnist-mlp | ASHA (default: GP) beats Optuna TPE + HyperbandPruner at 100% | 0.9250 vs 0.8500 (+0.0750; per seed 2-0) | yes |');
+    expect(md).toContain('| mnist-mlp | ASHA (default: GP) reaches Optuna TPE + HyperbandPruner\'s final median with at most 50% of the budget | at 50% | yes |');
+    expect(md).toContain('| mnist-mlp | no method worse than Random beyond the noise (mean paired difference < -2 s.e.) | none | yes |');
+    const checks = targetChecks([...runs, run('bayesian', 1, 0.7), run('bayesian', 2, 0.71), run('optuna-random', 1, 0.8), run('optuna-random', 2, 0.8)], ['random', 'asha', 'bayesian', 'optuna-random', 'optuna-tpe-hyperband'], {
+      multiFidelity: 'asha',
+      bayesian: 'bayesian',
+    });
+    expect(checks.find((c) => c.target.includes('RandomSampler'))).toMatchObject({ measured: '0.7050 vs 0.8000 (-0.0950; per seed 0-2)', met: false });
+    expect(checks.find((c) => c.target.startsWith('no method'))?.met).toBe(false);
     expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12);
   });
 
