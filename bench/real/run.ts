@@ -8,6 +8,7 @@
  *   npm run bench:real -- --seeds 3 --out /tmp/x
  *   npm run bench:real -- --problems mnist-mlp --methods random,asha,optuna-tpe-hyperband
  *   npm run bench:real -- --workers 1
+ *   npm run bench:real -- --render bench/results/real.json   # the tables again from saved results
  *
  * The Optuna peer needs Debian's python3-optuna under /usr/bin/python3; when it is missing and
  * this runs as root, the command installs it with apt-get (otherwise it says what to install).
@@ -145,8 +146,24 @@ async function runTasks(tasks: readonly RealTask[], size: number, onDone: (r: Re
   return results;
 }
 
+/** Renders RESULTS-REAL.md again from a saved results file (its methods, in the benchmark's order). */
+export function renderSaved(jsonPath: string): string {
+  const results = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as RealResults;
+  const present = new Set(results.runs.map((r) => r.method));
+  const order = [...OUR_STRATEGIES.map((s) => s.id), ...STOPPING_METHODS.map((s) => s.id), ...OPTUNA_METHODS.map((m) => m.id)];
+  const md = path.join(path.dirname(path.resolve(jsonPath)), '..', 'RESULTS-REAL.md');
+  fs.writeFileSync(md, renderRealMarkdown(results, order.filter((m) => present.has(m))));
+  return md;
+}
+
 async function main(): Promise<void> {
-  const args = parseRealArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--render') {
+    if (argv[1] === undefined) throw new Error('--render needs the results file, e.g. bench/results/real.json');
+    process.stderr.write(`bench:real: wrote ${renderSaved(argv[1])}\n`);
+    return;
+  }
+  const args = parseRealArgs(argv);
   const log = (m: string) => process.stderr.write(`${m}\n`);
   const optunaMethods = args.methods.filter((m) => OPTUNA_METHODS.some((o) => o.id === m));
   const ours = args.methods.filter((m) => OUR_STRATEGIES.some((o) => o.id === m));
