@@ -9,6 +9,7 @@
  *   npm run bench:real -- --problems mnist-mlp --methods random,asha,optuna-tpe-hyperband
  *   npm run bench:real -- --workers 1
  *   npm run bench:real -- --render bench/results/real.json   # the tables again from saved results
+ *   npm run bench:real -- --render bench/results/real-partial.jsonl   # ... from a run cut short
  *
  * The Optuna peer needs Debian's python3-optuna under /usr/bin/python3; when it is missing and
  * this runs as root, the command installs it with apt-get (otherwise it says what to install).
@@ -146,9 +147,52 @@ async function runTasks(tasks: readonly RealTask[], size: number, onDone: (r: Re
   return results;
 }
 
+/**
+ * The results of a run that was cut short, from its `real-partial.jsonl` (one finished task a
+ * line): the meta says how many tasks finished; the seeds are those with every problem done.
+ */
+export function resultsFromPartial(jsonlPath: string, command: string): RealResults {
+  const tasks = fs
+    .readFileSync(jsonlPath, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as RealTaskResult);
+  const problems = new Set(tasks.map((t) => t.task.problem));
+  const complete = [...new Set(tasks.map((t) => t.task.seed))].filter((seed) => [...problems].every((p) => tasks.some((t) => t.task.seed === seed && t.task.problem === p))).sort((a, b) => a - b);
+  const kept = tasks.filter((t) => complete.includes(t.task.seed));
+  const cpus = os.cpus();
+  return {
+    meta: {
+      date: new Date(fs.statSync(jsonlPath).mtimeMs).toISOString(),
+      command: `${command} (cut short: ${tasks.length} tasks finished; the ${complete.length} seeds with every problem done are reported)`,
+      seeds: complete,
+      workers: 0,
+      node: process.version,
+      optuna: kept.find((t) => t.optunaVersion !== undefined)?.optunaVersion ?? null,
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+      cpuCount: cpus.length,
+      gitCommit: git(['rev-parse', 'HEAD']),
+      gitDirty: null,
+      wallSeconds: 0,
+      cpuSeconds: kept.reduce((a, r) => a + r.cpuSeconds, 0),
+      epochsComputed: kept.reduce((a, r) => a + r.stats.epochsComputed, 0),
+      epochsCached: kept.reduce((a, r) => a + r.stats.epochsCached, 0),
+      defaultMultiFidelity: DEFAULT_MULTI_FIDELITY,
+      defaultBayesian: DEFAULT_BAYESIAN,
+    },
+    runs: kept.flatMap((r) => r.runs).sort((a, b) => a.problem.localeCompare(b.problem) || a.method.localeCompare(b.method) || a.seed - b.seed),
+  };
+}
+
 /** Renders RESULTS-REAL.md again from a saved results file (its methods, in the benchmark's order). */
 export function renderSaved(jsonPath: string): string {
-  const results = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as RealResults;
+  let results: RealResults;
+  if (jsonPath.endsWith('.jsonl')) {
+    // A run cut short: its finished tasks become real.json beside it.
+    const methods = [...new Set(fs.readFileSync(jsonPath, 'utf8').split('\n').filter((l) => l.trim() !== '').flatMap((l) => (JSON.parse(l) as RealTaskResult).runs.map((r) => r.method)))];
+    results = resultsFromPartial(jsonPath, `npm run bench:real -- --methods ${methods.join(',')}`);
+    fs.writeFileSync(path.join(path.dirname(jsonPath), 'real.json'), `${JSON.stringify(results, null, 1)}\n`);
+  } else results = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as RealResults;
   const present = new Set(results.runs.map((r) => r.method));
   const order = [...OUR_STRATEGIES.map((s) => s.id), ...STOPPING_METHODS.map((s) => s.id), ...OPTUNA_METHODS.map((m) => m.id)];
   const md = path.join(path.dirname(path.resolve(jsonPath)), '..', 'RESULTS-REAL.md');
