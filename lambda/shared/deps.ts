@@ -2,24 +2,29 @@
  * The adapters every handler uses, built from the environment. SDK clients are created once
  * per configuration and reused across invocations (Powertools' commons/clients pattern).
  * Endpoints come from the SDK's own configuration (`AWS_ENDPOINT_URL_DYNAMODB`,
- * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`), which is how the local twin points
+ * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_EVENTBRIDGE`), which is how the local twin points
  * the same code at its services.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbRunStore } from '../adapters/aws/dynamodb-run-store';
+import { EventBridgeRunEventPublisher } from '../adapters/aws/eventbridge-run-events';
 import { S3CheckpointStore } from '../adapters/aws/s3-checkpoint-store';
 import { SageMakerBackend } from '../adapters/aws/sagemaker-backend';
 import { StepFunctionsWaker } from '../adapters/aws/sfn-waker';
+import type { RunEventPublisher } from '../core/orchestrator/run-events';
 import type { OrchestratorDeps } from '../core/orchestrator/tick';
 import type { TaskWaker } from '../core/orchestrator/waker';
 import { numberEnv, optionalEnv, requiredEnv } from './env';
 
 export interface HandlerDeps extends OrchestratorDeps {
   readonly waker: TaskWaker;
+  /** The run-level status events (EventBridge, default bus). */
+  readonly runEvents: RunEventPublisher;
   /** Roles a run may pass to SageMaker; empty means "not restricted by the tuner". */
   readonly allowedTrainingRoleArns: readonly string[];
   /** The training role the construct created (it reaches only the tuner's bucket), if it did. */
@@ -41,6 +46,7 @@ const CONFIG_VARS = [
   'AWS_ENDPOINT_URL_SAGEMAKER',
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
 ];
 
 let cached: { key: string; deps: HandlerDeps } | undefined;
@@ -57,6 +63,7 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     store: new DynamoDbRunStore({ tableName: requiredEnv('TABLE_NAME', env), client: dynamo }),
     backend: new SageMakerBackend(new SageMakerClient({})),
     waker: new StepFunctionsWaker(new SFNClient({})),
+    runEvents: new EventBridgeRunEventPublisher(new EventBridgeClient({})),
     // A custom endpoint (the local twin's) is reached path-style: http://127.0.0.1:port/bucket.
     checkpoints: new S3CheckpointStore(new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', env) !== undefined })),
     now: () => new Date(),

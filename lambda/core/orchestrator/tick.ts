@@ -54,6 +54,11 @@ export interface TickResult {
   readonly retryAfterSeconds: number;
   /** What happened, for the logs. */
   readonly notes: readonly string[];
+  /**
+   * Training jobs this tick told (each finished job is told once, by the tick that commits it),
+   * by SageMaker status: the handler counts them in the tuner's metrics. Absent when none.
+   */
+  readonly finishedJobs?: Readonly<Partial<Record<'Completed' | 'Failed' | 'Stopped', number>>>;
 }
 
 const IN_FLIGHT = new Set(['Pending', 'InProgress', 'Stopping']);
@@ -262,6 +267,11 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     }
   }
   const live = [...jobs.values()];
+  const finishedJobs: Partial<Record<'Completed' | 'Failed' | 'Stopped', number>> = {};
+  for (const job of finished) {
+    const status = job.status as 'Completed' | 'Failed' | 'Stopped';
+    finishedJobs[status] = (finishedJobs[status] ?? 0) + 1;
+  }
   return {
     runId,
     status: ended ? 'done' : 'running',
@@ -270,6 +280,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     pending: live.filter((j) => j.status === 'Pending').length,
     retryAfterSeconds,
     notes,
+    ...(finished.length === 0 ? {} : { finishedJobs }),
   };
 }
 
