@@ -11,7 +11,7 @@
  *
  * The services render it as their coral front ends do:
  * - DynamoDB and Step Functions (JSON 1.0): `{"__type":"com.amazon.coral.service#AccessDeniedException","Message":"User: ..."}`;
- * - SageMaker (JSON 1.1): `{"__type":"AccessDeniedException","Message":"User: ..."}`.
+ * - SageMaker and EventBridge (JSON 1.1): `{"__type":"AccessDeniedException","Message":"User: ..."}`.
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonService } from './calls';
@@ -27,13 +27,14 @@ const CONTENT_TYPES: Readonly<Record<JsonService, string>> = {
   dynamodb: 'application/x-amz-json-1.0',
   sfn: 'application/x-amz-json-1.0',
   sagemaker: 'application/x-amz-json-1.1',
+  events: 'application/x-amz-json-1.1',
 };
 
 const CORAL_NAMESPACE = 'com.amazon.coral.service';
 
 /** `namespace`: the `__type` prefix the JSON 1.0 services send (SageMaker's JSON 1.1 sends none). */
 function errorAnswer(service: JsonService, code: string, message: string, namespace?: string): HttpAnswer {
-  const type = namespace !== undefined && service !== 'sagemaker' ? `${namespace}#${code}` : code;
+  const type = namespace !== undefined && service !== 'sagemaker' && service !== 'events' ? `${namespace}#${code}` : code;
   const body = JSON.stringify({ __type: type, Message: message });
   return {
     statusCode: 400,
