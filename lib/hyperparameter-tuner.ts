@@ -242,8 +242,8 @@ export interface HyperparameterTunerProps {
   /**
    * Create a CloudWatch dashboard for the tuner.
    *
-   * Runs started, completed, failed and stopped; training jobs by status; state machine
-   * executions; errors, throttles and duration of every function; the dead-letter queue's depth;
+   * Runs started, completed, failed and stopped; training jobs by status and in progress; the
+   * best objective of each run over time; state machine executions; errors, throttles and duration of every function; the dead-letter queue's depth;
    * the alarms' states. Off by default because a dashboard is billed per month beyond the free
    * three per account, and many teams keep their own; `metricRuns*`, `metricTrainingJobs*` and
    * the L2 resources' metrics build any other.

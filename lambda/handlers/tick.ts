@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { trainingJobMetricName } from '../core/orchestrator/run-events';
 import { tickOrFail } from '../core/orchestrator/tick';
 import { handlerDeps } from '../shared/deps';
-import { countMetric } from '../shared/metrics';
+import { countMetric, runGauges } from '../shared/metrics';
 import { beginInvocation, logger } from '../shared/powertools';
 
 export interface TickEvent {
@@ -33,7 +33,8 @@ export const handler = async (event: TickEvent, context?: Context): Promise<Tick
       const metric = trainingJobMetricName(status);
       if (metric !== undefined && count > 0) countMetric(deps.jobNamePrefix, metric, count);
     }
-    const { notes: _notes, finishedJobs: _finished, ...rest } = result;
+    runGauges(deps.jobNamePrefix, event.runId, { inProgress: result.running, ...(result.bestObjective === undefined ? {} : { bestObjective: result.bestObjective }) });
+    const { notes: _notes, finishedJobs: _finished, bestObjective: _best, ...rest } = result;
     return { ...rest, ticks: (event.ticks ?? 0) + 1 };
   } catch (error) {
     logger.error('tick failed', error as Error);

@@ -94,7 +94,10 @@ export function createAlarms(scope: Construct, w: Watched, actions: readonly clo
   return { runFailed, trainingJobsFailed, deadLetters };
 }
 
-/** The dashboard: runs, training jobs, executions, functions, the dead-letter queue, alarms. */
+/**
+ * The dashboard: runs, training jobs (by status, in progress), the best objective of each run,
+ * executions, functions, the dead-letter queue, alarms.
+ */
 export function createDashboard(scope: Construct, w: Watched, alarms: TunerAlarmSet | undefined, dashboardName: string | undefined): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     ...(dashboardName === undefined ? {} : { dashboardName }),
@@ -149,6 +152,30 @@ export function createDashboard(scope: Construct, w: Watched, alarms: TunerAlarm
         w.stateMachine.metricAborted({ ...sum, label: 'aborted' }),
         w.stateMachine.metricTimedOut({ ...sum, label: 'timed out' }),
       ],
+    }),
+  );
+  // Per-run gauges (dimensions Tuner, Run): one line per run, found by a search expression.
+  const perRun = (metricName: string, stat: string): string =>
+    `SEARCH('{${TUNER_METRICS.namespace},${TUNER_METRICS.dimension},${TUNER_METRICS.perRun.dimension}} ` +
+    `MetricName="${metricName}" ${TUNER_METRICS.dimension}="${w.jobNamePrefix}"', '${stat}', ${MONITORING_PERIOD.toSeconds()})`;
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({
+      title: 'Training jobs in progress',
+      width: 12,
+      height: 6,
+      left: [
+        new cloudwatch.MathExpression({
+          expression: `SUM(${perRun(TUNER_METRICS.perRun.inProgress, 'Maximum')})`,
+          label: 'in progress, all runs',
+          period: MONITORING_PERIOD,
+        }),
+      ],
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Best objective by run',
+      width: 12,
+      height: 6,
+      left: [new cloudwatch.MathExpression({ expression: perRun(TUNER_METRICS.perRun.bestObjective, 'Average'), label: '', period: MONITORING_PERIOD })],
     }),
   );
   dashboard.addWidgets(

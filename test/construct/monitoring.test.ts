@@ -166,6 +166,19 @@ describe('dashboard: true', () => {
     expect(lines('Training jobs by status')).toEqual(['HpoTuner TrainingJobsCompleted', 'HpoTuner TrainingJobsFailed', 'HpoTuner TrainingJobsStopped']);
   });
 
+  test('training jobs in progress (all runs) and the best objective of each run, by search expressions', () => {
+    const search = (metric: string, stat: string) =>
+      `SEARCH('{HpoTuner,Tuner,Run} MetricName="${metric}" Tuner="${f.tuner.jobNamePrefix}"', '${stat}', 300)`;
+    const expression = (title: string) => (graph(title).metrics[0][0] as { expression: string }).expression;
+    expect(expression('Training jobs in progress')).toBe(`SUM(${search('TrainingJobsInProgress', 'Maximum')})`);
+    expect(expression('Best objective by run')).toBe(search('BestObjective', 'Average'));
+  });
+
+  test('no warning about the search expressions', () => {
+    const warnings = f.stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:warning'));
+    expect(warnings).toEqual([]);
+  });
+
   test('state machine executions', () => {
     expect(lines('State machine executions')).toEqual([
       'AWS/States ExecutionsStarted',

@@ -123,16 +123,27 @@ describe('a completed run', () => {
     expect(completed.endedAt).toBe(run?.endedAt);
   });
 
-  it('counts the run and its jobs in the tuner\'s metrics (embedded metric format in the logs)', () => {
+  it('counts the run and its jobs in the tuner\'s metrics (embedded metric format in the logs)', async () => {
     const emf = (handler: string, metric: string) =>
       functionLog(handler)
         .split('\n')
         .filter((line) => line.startsWith('{"_aws"'))
         .map((line) => JSON.parse(line) as Record<string, unknown>)
         .filter((m) => m[metric] !== undefined && m.Tuner === LOCAL_JOB_NAME_PREFIX);
+    // The functions' log files are written asynchronously.
+    await until(
+      async () => emf('finalize', 'RunsCompleted').length > 0 && emf('tick', 'BestObjective').some((m) => m.Run === runId && m.TrainingJobsInProgress === 0),
+      10_000,
+      'RunsCompleted in the finalize log, the last gauges in the tick log',
+    );
     expect(emf('init', 'RunsStarted').length).toBeGreaterThanOrEqual(1);
     expect(emf('finalize', 'RunsCompleted').length).toBeGreaterThanOrEqual(1);
     expect(emf('tick', 'TrainingJobsCompleted').reduce((n, m) => n + Number(m.TrainingJobsCompleted), 0)).toBe(3);
+    // Per-run gauges after every tick: jobs in progress, and the best objective once there is one.
+    const gauges = emf('tick', 'TrainingJobsInProgress').filter((m) => m.Run === runId);
+    expect(gauges.length).toBeGreaterThanOrEqual(2);
+    expect((gauges[0]._aws as { CloudWatchMetrics: Array<{ Dimensions: string[][] }> }).CloudWatchMetrics[0].Dimensions).toEqual([['Tuner', 'Run']]);
+    expect(gauges.at(-1)).toMatchObject({ TrainingJobsInProgress: 0, BestObjective: output.BestTrainingJob.FinalHyperParameterTuningJobObjectiveMetric.Value });
     const [line] = emf('init', 'RunsStarted');
     expect(line._aws).toMatchObject({ CloudWatchMetrics: [{ Namespace: 'HpoTuner', Dimensions: [['Tuner']], Metrics: [{ Name: 'RunsStarted', Unit: 'Count' }] }] });
   });
@@ -176,16 +187,19 @@ describe('events that cannot be sent', () => {
       expect((await store.getRun(runId))?.status).toBe('Completed');
       expect(eventsOf(runId)).toEqual([]);
       for (const handler of ['init', 'finalize']) {
-        const warnings = functionLog(handler)
-          .split('\n')
-          .filter((line) => line.includes('run status event not published') && line.includes(runId))
-          .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
-        expect(warnings.length).toBeGreaterThanOrEqual(1);
+        const warningsNow = (): Array<Record<string, unknown>> =>
+          functionLog(handler)
+            .split('\n')
+            .filter((line) => line.includes('run status event not published') && line.includes(runId))
+            .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
+        // The function's log file is written asynchronously.
+        await until(async () => warningsNow().length > 0, 10_000, `the warning in the ${handler} log`);
+        const warnings = warningsNow();
         expect(warnings[0]).toMatchObject({ level: 'WARN', errorClass: 'denied' });
         expect(String(warnings[0].error)).toMatch(/events:PutEvents on 'events-denied' was denied \(AccessDeniedException/);
       }
     } finally {
-      eventsProxy.fail('PutEvents', 0);
+      eventsProxy.reset();
     }
   }, 120_000);
 });

@@ -158,6 +158,14 @@ export const TUNER_METRICS = {
    * (once per job, also for jobs whose event was lost) (Count).
    */
   trainingJobs: { Completed: 'TrainingJobsCompleted', Failed: 'TrainingJobsFailed', Stopped: 'TrainingJobsStopped' },
+  /** Per run (dimensions `Tuner`, `Run`), written by every tick: gauges, read with Maximum. */
+  perRun: {
+    dimension: 'Run',
+    /** Training jobs running (InProgress or Stopping) after the tick. */
+    inProgress: 'TrainingJobsInProgress',
+    /** The run's best objective value so far (absent until a job reported the objective). */
+    bestObjective: 'BestObjective',
+  },
 } as const;
 
 /** The metric a run status event counts in. */

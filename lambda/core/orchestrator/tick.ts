@@ -59,6 +59,8 @@ export interface TickResult {
    * by SageMaker status: the handler counts them in the tuner's metrics. Absent when none.
    */
   readonly finishedJobs?: Readonly<Partial<Record<'Completed' | 'Failed' | 'Stopped', number>>>;
+  /** The run's best objective value after this tick (for the tuner's metrics); absent until there is one. */
+  readonly bestObjective?: number;
 }
 
 const IN_FLIGHT = new Set(['Pending', 'InProgress', 'Stopping']);
@@ -281,6 +283,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     retryAfterSeconds,
     notes,
     ...(finished.length === 0 ? {} : { finishedJobs }),
+    ...(best === undefined ? {} : { bestObjective: best.objective }),
   };
 }
 
