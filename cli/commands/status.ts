@@ -43,7 +43,7 @@ until it ends (Completed, Failed or Stopped), then show it once more and exit. O
 the display is redrawn in place; otherwise (a pipe, a CI log) the status is printed again only
 when it changed (status, jobs, best, jobs in flight), so logs stay short. Ctrl-C stops watching,
 not the run. A local run whose hpo local process ended without a clean stop ends the watch with
-a note. Up to ${'$'}{MAX_WATCH_READ_FAILURES - 1} failed reads in a row are retried (a warning on stderr).
+a note. A read that fails is retried (a warning on stderr); the third failure in a row exits 1.
 
 options:
   --local              read local mode's runs
