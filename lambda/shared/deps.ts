@@ -63,7 +63,8 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     store: new DynamoDbRunStore({ tableName: requiredEnv('TABLE_NAME', env), client: dynamo }),
     backend: new SageMakerBackend(new SageMakerClient({})),
     waker: new StepFunctionsWaker(new SFNClient({})),
-    runEvents: new EventBridgeRunEventPublisher(new EventBridgeClient({})),
+    // Bounded: a hanging PutEvents must not eat Finalize's time (3 attempts of at most 5 s).
+    runEvents: new EventBridgeRunEventPublisher(new EventBridgeClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } })),
     // A custom endpoint (the local twin's) is reached path-style: http://127.0.0.1:port/bucket.
     checkpoints: new S3CheckpointStore(new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', env) !== undefined })),
     now: () => new Date(),
