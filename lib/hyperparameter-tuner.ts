@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { RUN_EVENT_SOURCE, RUN_STATUS_CHANGE_DETAIL_TYPE, TUNER_METRICS } from '../lambda/core/orchestrator/run-events';
 import { buildDefinition, DEFAULT_TICKS_BEFORE_CONTINUE_AS_NEW, HandlerName } from './private/definition';
 import { LAMBDA_HANDLER, lambdaBundles } from './private/lambda-bundles';
-import { createAlarms, createDashboard, tunerMetric, type TunerAlarmSet } from './private/monitoring';
+import { createAlarms, createDashboard, tunerMetric } from './private/monitoring';
 import * as nag from './private/nag';
 import * as perms from './private/perms';
 import { validateTunerProps } from './validate-props';
@@ -243,8 +243,8 @@ export interface HyperparameterTunerProps {
    * Create a CloudWatch dashboard for the tuner.
    *
    * Runs started, completed, failed and stopped; training jobs by status and in progress; the
-   * best objective of each run over time; state machine executions; errors, throttles and duration of every function; the dead-letter queue's depth;
-   * the alarms' states. Off by default because a dashboard is billed per month beyond the free
+   * best objective of each run over time; state machine executions; errors, throttles and
+   * duration of every function; the dead-letter queue's depth; the alarms' states. Off by default because a dashboard is billed per month beyond the free
    * three per account, and many teams keep their own; `metricRuns*`, `metricTrainingJobs*` and
    * the L2 resources' metrics build any other.
    *
@@ -261,8 +261,8 @@ export interface HyperparameterTunerProps {
   readonly dashboardName?: string;
 
   /**
-   * Create the tuner's alarms (see `alarms`): a failed run, a failed training job, events in
-   * the dead-letter queue.
+   * Create the tuner's alarms (exposed as `alarms`, see {@link TunerAlarms}): a failed run, a
+   * failed training job, events in the dead-letter queue.
    *
    * On by default: the dead-letter alarm is the only sign that a stopped run's cleanup did not
    * happen (its training jobs may still be billing). Three standard alarms cost a few cents a
@@ -284,7 +284,7 @@ export interface HyperparameterTunerProps {
  * The alarms of a {@link HyperparameterTuner}. Each alarms at 1 or more in a 5-minute period
  * and treats missing data as not breaching.
  */
-export interface TunerAlarms extends TunerAlarmSet {
+export interface TunerAlarms {
   /**
    * A run failed: its execution failed or timed out (AWS/States `ExecutionsFailed`,
    * `ExecutionsTimedOut`), or the run ended `Failed` (`HpoTuner` `RunsFailed`, e.g. its first

@@ -12,6 +12,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TUNER_METRICS } from '../../lambda/core/orchestrator/run-events';
+import type { TunerAlarms } from '../hyperparameter-tuner';
 
 /** The period of every metric the alarms and the dashboard use. */
 export const MONITORING_PERIOD = Duration.minutes(5);
@@ -37,13 +38,6 @@ export interface Watched {
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
 }
 
-/** The alarms of a tuner (see `HyperparameterTunerProps.alarms`). */
-export interface TunerAlarmSet {
-  readonly runFailed: cloudwatch.Alarm;
-  readonly trainingJobsFailed: cloudwatch.Alarm;
-  readonly deadLetters: cloudwatch.Alarm;
-}
-
 /** Runs that failed, whichever way: the execution failed or timed out, or the run ended Failed. */
 function runsFailedExpression(w: Watched): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
@@ -59,7 +53,7 @@ function runsFailedExpression(w: Watched): cloudwatch.MathExpression {
 }
 
 /** The three alarms, each with `actions` (if any). */
-export function createAlarms(scope: Construct, w: Watched, actions: readonly cloudwatch.IAlarmAction[]): TunerAlarmSet {
+export function createAlarms(scope: Construct, w: Watched, actions: readonly cloudwatch.IAlarmAction[]): TunerAlarms {
   const common = {
     threshold: 1,
     evaluationPeriods: 1,
@@ -98,7 +92,7 @@ export function createAlarms(scope: Construct, w: Watched, actions: readonly clo
  * The dashboard: runs, training jobs (by status, in progress), the best objective of each run,
  * executions, functions, the dead-letter queue, alarms.
  */
-export function createDashboard(scope: Construct, w: Watched, alarms: TunerAlarmSet | undefined, dashboardName: string | undefined): cloudwatch.Dashboard {
+export function createDashboard(scope: Construct, w: Watched, alarms: TunerAlarms | undefined, dashboardName: string | undefined): cloudwatch.Dashboard {
   const dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', {
     ...(dashboardName === undefined ? {} : { dashboardName }),
     defaultInterval: Duration.days(1),
