@@ -33,7 +33,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   local: { summary: 'run a tuning input on this machine (the deployed code against a local twin of AWS)', help: localHelp, run: runLocal },
   plan: { summary: 'show the brackets, rungs, jobs and cost a tuning input leads to', help: planHelp, run: runPlan },
   results: { summary: 'the leaderboard (or the job table) of a run, as a table, JSON or CSV', help: resultsHelp, run: runResults },
-  status: { summary: "a run's progress, or the list of runs", help: statusHelp, run: runStatus },
+  status: { summary: "a run's progress (--watch follows it live), or the list of runs", help: statusHelp, run: runStatus },
   report: { summary: 'write a self-contained HTML report of a run', help: reportHelp, run: runReport },
   start: { summary: 'validate a tuning input, then start it on a deployed tuner', help: startHelp, run: runStart },
   stop: { summary: 'stop a run on a deployed tuner (its training jobs are stopped too)', help: stopHelp, run: runStop },

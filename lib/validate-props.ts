@@ -156,6 +156,16 @@ export function validateTunerProps(props: HyperparameterTunerProps): string[] {
     errors.push('either bucket or serverAccessLogsBucket, not both: access logging is configured on the bucket the construct creates');
   }
 
+  if (props.dashboardName !== undefined && props.dashboard !== true) {
+    errors.push('dashboardName requires dashboard: true (it names the dashboard the construct creates), got dashboard ' + String(props.dashboard ?? false));
+  }
+  if (props.dashboardName !== undefined && !Token.isUnresolved(props.dashboardName) && !/^[A-Za-z0-9_-]{1,255}$/.test(props.dashboardName)) {
+    errors.push(`dashboardName must be 1-255 characters of A-Z, a-z, 0-9, '-' and '_', got '${props.dashboardName}'`);
+  }
+  if (props.alarms === false && props.alarmActions !== undefined && props.alarmActions.length > 0) {
+    errors.push('either alarms: false or alarmActions, not both: alarmActions are the actions of the alarms the construct creates');
+  }
+
   if (props.resultsTable !== undefined) validateResultsTable(props.resultsTable, errors);
 
   return errors;

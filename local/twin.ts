@@ -7,7 +7,8 @@
  *   endpoint answers `SendTaskSuccess` so the handlers' real client-sfn code runs.
  * - DynamoDB: dynalite on a loopback port (in memory, or on disk for local mode).
  * - SageMaker: the emulator (JSON 1.1 on loopback); training jobs are local processes.
- * - EventBridge: an in-process bus with the template's own rules and targets.
+ * - EventBridge: an in-process bus with the template's own rules and targets, and a local
+ *   endpoint that accepts `PutEvents` (the run-level status events) onto it.
  *
  * Handlers find the services the way they do in AWS: through the SDK's endpoint
  * configuration (`AWS_ENDPOINT_URL_<SERVICE>`) and the construct's environment variables.
@@ -22,6 +23,7 @@ import { parseTrainingJobName } from '../lambda/core/orchestrator/naming';
 import type { HandlerName } from '../lib/private/definition';
 import { createTable, startDynamoDb, type LocalDynamoDb } from './dynamodb/dynalite';
 import { LocalEventBus } from './eventbridge/bus';
+import { startEventBridgeEndpoint, type EventBridgeEndpoint } from './eventbridge/endpoint';
 import type { EventPattern } from './eventbridge/pattern';
 import { resolveFromHyperParameters, startSageMakerEmulator, type CommandResolver, type RunningSageMakerEmulator } from './sagemaker';
 import { startSfnEndpoint, type SfnEndpoint } from './stepfunctions/endpoint';
@@ -92,7 +94,7 @@ export interface LocalTwinOptions {
    *
    * @default - the functions reach the services directly (through IAM)
    */
-  readonly interpose?: (service: 'dynamodb' | 'sagemaker' | 'sfn', endpoint: string) => Promise<string>;
+  readonly interpose?: (service: 'dynamodb' | 'sagemaker' | 'sfn' | 'events', endpoint: string) => Promise<string>;
   /** Called with errors of event deliveries (the real EventBridge would retry them). */
   readonly onError?: (error: unknown, where: string) => void;
 }
@@ -126,6 +128,7 @@ const ENV_KEYS = [
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
   'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
 ] as const;
 
@@ -154,6 +157,7 @@ export class LocalTwin {
   dynamodbEndpoint = '';
   sagemakerEndpoint = '';
   sfnEndpoint = '';
+  eventsEndpoint = '';
   /** Errors of event deliveries, for tests and `--verbose`. */
   readonly deliveryErrors: string[] = [];
 
@@ -174,8 +178,9 @@ export class LocalTwin {
   private sagemaker: RunningSageMakerEmulator | undefined;
   private readonly proxies: AuthorizingProxy[] = [];
   /** What the functions' SDKs call: the authorizing proxies in front of the services. */
-  private readonly functionEndpoints = { dynamodb: '', sagemaker: '', sfn: '', logs: '' };
+  private readonly functionEndpoints = { dynamodb: '', sagemaker: '', sfn: '', logs: '', events: '' };
   private endpoint: SfnEndpoint | undefined;
+  private eventsServer: EventBridgeEndpoint | undefined;
   private readonly savedEnv = new Map<string, string | undefined>();
   private readonly localRuns = new Map<string, LocalRunConfig>();
   private unsubscribeStatus: (() => void) | undefined;
@@ -213,6 +218,8 @@ export class LocalTwin {
     this.sagemakerEndpoint = this.sagemaker.endpoint;
     this.endpoint = await startSfnEndpoint(this.sfn);
     this.sfnEndpoint = this.endpoint.endpoint;
+    this.eventsServer = await startEventBridgeEndpoint(this.bus, { region: LOCAL_REGION, account: LOCAL_ACCOUNT });
+    this.eventsEndpoint = this.eventsServer.endpoint;
     this.stateMachineArn = synthesized.stateMachineArn;
     this.trainingRoleArns = synthesized.trainingRoleArns;
 
@@ -228,6 +235,7 @@ export class LocalTwin {
       // FilterLogEvents over its training jobs' output.
       AWS_ENDPOINT_URL_S3: this.sagemakerEndpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.sagemakerEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: this.eventsEndpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
 
@@ -299,6 +307,7 @@ export class LocalTwin {
       // The emulator serves the local S3 (ListObjectsV2) too, behind the same proxy.
       AWS_ENDPOINT_URL_S3: this.functionEndpoints.sagemaker,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.functionEndpoints.logs,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: this.functionEndpoints.events,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...(this.options.logLevel === undefined ? {} : { POWERTOOLS_LOG_LEVEL: this.options.logLevel }),
       ...(this.options.reconcileAfterSeconds === undefined ? {} : { RECONCILE_AFTER_SECONDS: String(this.options.reconcileAfterSeconds) }),
@@ -307,7 +316,7 @@ export class LocalTwin {
 
   /**
    * IAM as deployed: every role of the template becomes a principal with its identity policies;
-   * each function calls DynamoDB, SageMaker and Step Functions through an authorizing proxy that
+   * each function calls DynamoDB, SageMaker, Step Functions and EventBridge through an authorizing proxy that
    * knows it by its access key, so a call its role does not allow fails with AWS's
    * `AccessDeniedException`, and every call is recorded in {@link ledger}.
    */
@@ -327,7 +336,7 @@ export class LocalTwin {
       byAccessKey.set(accessKeyIdFor(fn.roleArn), principal);
     }
     const common = { principals: byAccessKey, region: LOCAL_REGION, account: LOCAL_ACCOUNT, ledger: this.ledger };
-    const behind = (service: 'dynamodb' | 'sagemaker' | 'sfn', endpoint: string): Promise<string> =>
+    const behind = (service: 'dynamodb' | 'sagemaker' | 'sfn' | 'events', endpoint: string): Promise<string> =>
       this.options.interpose === undefined ? Promise.resolve(endpoint) : this.options.interpose(service, endpoint);
     const dynamodb = await startAuthorizingProxy({ ...common, service: 'dynamodb', target: await behind('dynamodb', this.dynamodbEndpoint) });
     this.proxies.push(dynamodb);
@@ -344,6 +353,9 @@ export class LocalTwin {
     const logs = await startAuthorizingProxy({ ...common, service: 'logs', target: this.sagemakerEndpoint });
     this.proxies.push(logs);
     this.functionEndpoints.logs = logs.endpoint;
+    const events = await startAuthorizingProxy({ ...common, service: 'events', target: await behind('events', this.eventsEndpoint) });
+    this.proxies.push(events);
+    this.functionEndpoints.events = events.endpoint;
     this.functionEndpoints.dynamodb = dynamodb.endpoint;
     this.functionEndpoints.sagemaker = sagemaker.endpoint;
     this.functionEndpoints.sfn = sfn.endpoint;
@@ -432,6 +444,7 @@ export class LocalTwin {
     await Promise.all(this.proxies.map((p) => p.close()));
     await this.sagemaker?.close();
     await this.endpoint?.close();
+    await this.eventsServer?.close();
     await this.bus.close();
     await this.dynamodb?.close();
     this.synthesized?.dispose();

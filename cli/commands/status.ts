@@ -20,12 +20,13 @@ import {
 } from '../render';
 import { isMultiFidelity } from '../render/leaderboard';
 import { secondsBetween } from '../render/format';
-import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag } from '../results-source';
+import { awsErrorToCliError, checkRunName, chooseSource, openResults, parseFlags, positiveIntegerFlag, type ResultsSource } from '../results-source';
 import { loadRunOrExplain } from './results';
 import { hpoHome, isProcessAlive, readRunMeta, runPaths } from '../../local/workspace';
 
 /** Help text of `hpo status`. */
 export const statusHelp = `usage: hpo status [<run>] [--local | --table <name>] [--limit <n>]
+       hpo status <run> --watch [--interval <seconds>] [--local | --table <name>]
 
 With a run: its status and reason, training jobs started, completed, failed, stopped and in
 flight, the budget left (MaxNumberOfTrainingJobs - started), the best trial (the first of hpo
@@ -37,16 +38,46 @@ Without: the runs, newest first (name, status, strategy, jobs, best job, created
 Reads local mode's runs (.hpo/runs; HPO_HOME moves .hpo) when there are any, else the
 deployed tuner's results table given by --table.
 
+With --watch: follow the run live, reading it again every --interval seconds (default 5)
+until it ends (Completed, Failed or Stopped), then show it once more and exit. On a terminal
+the display is redrawn in place; otherwise (a pipe, a CI log) the status is printed again only
+when it changed (status, jobs, best, jobs in flight), so logs stay short. Ctrl-C stops watching,
+not the run. A local run whose hpo local process ended without a clean stop ends the watch with
+a note. A read that fails is retried (a warning on stderr); the third failure in a row exits 1.
+
 options:
   --local              read local mode's runs
   --table <name>       read a deployed tuner: the ResultsTableName output of the stack
   --limit <n>          list at most n runs (default 20)
+  --watch              follow the run until it ends
+  --interval <s>       seconds between reads with --watch (default 5; 1 to 3600)
   -h, --help           show this help
 
-exit codes: 0 shown, 1 no such run, or the run or table cannot be read, 2 bad arguments`;
+exit codes: 0 shown (with --watch: the run ended), 1 no such run, or the run or table cannot be
+read, 2 bad arguments`;
 
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_JOBS_SHOWN = 10;
+/** Seconds between reads of `--watch`. */
+const DEFAULT_WATCH_INTERVAL_SECONDS = 5;
+const MAX_WATCH_INTERVAL_SECONDS = 3600;
+/** Failed reads in a row after which `--watch` gives up (a read that works resets the count). */
+export const MAX_WATCH_READ_FAILURES = 3;
+/** Clear the terminal and move the cursor home (ANSI), before each frame of `--watch`. */
+const CLEAR_SCREEN = '\x1b[H\x1b[2J';
+
+/** The clock of `--watch` (replaced in tests). */
+export interface WatchClock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+const systemClock: WatchClock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+const ENDED = new Set(['Completed', 'Failed', 'Stopped']);
 
 function runLines(run: RunRecord, jobs: readonly JobRecord[], trials: readonly TrialRecord[], where: string, now: Date): string[] {
   const c = run.counters;
@@ -104,39 +135,146 @@ function listLines(runs: readonly RunSummary[]): string[] {
   );
 }
 
+/** What one read of a run shows. */
+interface RunView {
+  readonly run: RunRecord;
+  readonly lines: readonly string[];
+  /** The note about a local run whose process died, if any (the run will not move on by itself). */
+  readonly note?: string;
+  /** What changed-or-not is judged by: everything shown except the clock. */
+  readonly signature: string;
+}
+
+async function readRun(source: ResultsSource, runId: string, local: boolean, cwd: string, env: NodeJS.ProcessEnv, now: Date): Promise<RunView> {
+  const run = await loadRunOrExplain(source, runId);
+  const [jobs, trials] = await Promise.all([source.store.listJobs(runId), source.store.listTrials(runId)]);
+  let note: string | undefined;
+  if (local && (run.status === 'Running' || run.status === 'Stopping')) {
+    const meta = readRunMeta(runPaths(hpoHome(cwd, env), runId));
+    if (meta?.pid !== undefined && !isProcessAlive(meta.pid)) {
+      note =
+        `note: the hpo local process that ran it (pid ${meta.pid}) ended without a clean stop; ` +
+        `continue the run with: npx hpo local ${meta.input ?? '<tuning.json>'} --resume`;
+    }
+  }
+  const signature = JSON.stringify([
+    run.status,
+    run.statusReason,
+    run.counters,
+    run.best,
+    run.warnings,
+    inFlight(jobs).map((j) => [j.jobName, j.status]),
+    note,
+  ]);
+  return { run, lines: runLines(run, jobs, trials, source.where, now), ...(note === undefined ? {} : { note }), signature };
+}
+
+function watchIntervalSeconds(flags: ReturnType<typeof parseFlags>): number {
+  const raw = flags.values.get('--interval');
+  if (raw === undefined) return DEFAULT_WATCH_INTERVAL_SECONDS;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n) || n < 1 || n > MAX_WATCH_INTERVAL_SECONDS) {
+    throw new CliError(`--interval must be a number of seconds from 1 to ${MAX_WATCH_INTERVAL_SECONDS}, got '${raw}'`);
+  }
+  return n;
+}
+
 /**
- * Run `hpo status`: prints one run's state, or the runs newest first, and returns 0. Bad
- * arguments, an unknown run and AWS errors a user can fix throw a `CliError`.
+ * `--watch`: read the run every `intervalSeconds` until it ends. A local run is opened anew for
+ * every read: the hpo local process that runs it may start, hold or release its store meanwhile.
+ */
+async function watchRun(
+  open: () => Promise<ResultsSource>,
+  keepOpen: boolean,
+  runId: string,
+  options: { local: boolean; table?: string; intervalSeconds: number; io: CliIo; env: NodeJS.ProcessEnv; clock: WatchClock },
+): Promise<number> {
+  const { io, clock, intervalSeconds } = options;
+  let source: ResultsSource | undefined;
+  let shown: string | undefined;
+  let failures = 0;
+  const read = async (): Promise<RunView> => {
+    source ??= await open();
+    try {
+      return await readRun(source, runId, options.local, io.cwd, options.env, clock.now());
+    } finally {
+      if (!keepOpen) {
+        await source.close();
+        source = undefined;
+      }
+    }
+  };
+  try {
+    for (let first = true; ; first = false) {
+      let view: RunView;
+      try {
+        view = await read();
+        failures = 0;
+      } catch (error) {
+        const mapped = error instanceof CliError ? error : awsErrorToCliError(error, { table: options.table });
+        // The first read decides like hpo status (no such run: exit 1); later ones are retried.
+        failures += 1;
+        if (first || failures >= MAX_WATCH_READ_FAILURES) throw mapped;
+        const message = mapped instanceof Error ? mapped.message : String(mapped);
+        io.stderr(`warning: could not read run '${runId}' (${message}); trying again in ${intervalSeconds} s\n`);
+        await clock.sleep(intervalSeconds * 1000);
+        continue;
+      }
+      const ended = ENDED.has(view.run.status);
+      const stopsHere = ended || view.note !== undefined;
+      const body = `${view.lines.join('\n')}\n${view.note === undefined ? '' : `${view.note}\n`}`;
+      if (io.isTTY) {
+        const header = stopsHere
+          ? `hpo status ${runId} --watch: ${ended ? `the run ended (${view.run.status})` : 'the run is not progressing'}, ${formatDateTime(clock.now().toISOString())}`
+          : `hpo status ${runId} --watch: every ${intervalSeconds} s until the run ends (Ctrl-C stops watching, not the run), ${formatDateTime(clock.now().toISOString())}`;
+        io.stdout(`${CLEAR_SCREEN}${header}\n\n${body}`);
+      } else if (view.signature !== shown) {
+        io.stdout(`${shown === undefined ? '' : '\n'}${body}`);
+      }
+      shown = view.signature;
+      if (stopsHere) return 0;
+      await clock.sleep(intervalSeconds * 1000);
+    }
+  } finally {
+    await source?.close();
+  }
+}
+
+/**
+ * Run `hpo status`: prints one run's state (or follows it with `--watch` until it ends), or
+ * the runs newest first, and returns 0. Bad arguments, an unknown run and AWS errors a user
+ * can fix throw a `CliError`.
  *
  * @param args - the arguments after `status`
  * @param io - where to write; `cwd` locates `.hpo`
+ * @param clock - the clock and sleep of `--watch`
  */
-export async function runStatus(args: string[], io: CliIo): Promise<number> {
-  const flags = parseFlags(args, 'status', { '--local': 'boolean', '--table': 'value', '--limit': 'value' });
+export async function runStatus(args: string[], io: CliIo, clock: WatchClock = systemClock): Promise<number> {
+  const flags = parseFlags(args, 'status', { '--local': 'boolean', '--table': 'value', '--limit': 'value', '--watch': 'boolean', '--interval': 'value' });
   if (flags.positionals.length > 1) {
     throw new CliError(`hpo status takes at most one run name, got ${flags.positionals.length}: ${flags.positionals.join(', ')}`);
   }
   const runId = flags.positionals[0];
   if (runId !== undefined) checkRunName(runId);
+  const watch = flags.booleans.has('--watch');
+  if (!watch && flags.values.has('--interval')) throw new CliError('--interval goes with --watch: hpo status <run> --watch --interval <seconds>');
+  if (watch && runId === undefined) throw new CliError('hpo status --watch follows one run: name it, e.g. hpo status <run> --watch');
+  if (watch && flags.values.has('--limit')) throw new CliError('--limit lists runs; hpo status <run> --watch follows one run: use either, not both');
+  const intervalSeconds = watch ? watchIntervalSeconds(flags) : DEFAULT_WATCH_INTERVAL_SECONDS;
   const limit = positiveIntegerFlag(flags, '--limit') ?? DEFAULT_LIST_LIMIT;
   const table = flags.values.get('--table');
   const env = process.env;
   const local = chooseSource({ local: flags.booleans.has('--local'), table, cwd: io.cwd, env, run: runId });
-  const source = await openResults({ local, table, cwd: io.cwd, env, run: runId });
+  const open = (): Promise<ResultsSource> => openResults({ local, table, cwd: io.cwd, env, run: runId });
+  if (watch && runId !== undefined) {
+    return watchRun(open, !local, runId, { local, ...(table === undefined ? {} : { table }), intervalSeconds, io, env, clock });
+  }
+  const source = await open();
   try {
     if (runId !== undefined) {
-      const run = await loadRunOrExplain(source, runId);
-      const [jobs, trials] = await Promise.all([source.store.listJobs(runId), source.store.listTrials(runId)]);
-      io.stdout(`${runLines(run, jobs, trials, source.where, new Date()).join('\n')}\n`);
-      if (local && (run.status === 'Running' || run.status === 'Stopping')) {
-        const meta = readRunMeta(runPaths(hpoHome(io.cwd, env), runId));
-        if (meta?.pid !== undefined && !isProcessAlive(meta.pid)) {
-          io.stdout(
-            `note: the hpo local process that ran it (pid ${meta.pid}) ended without a clean stop; ` +
-              `continue the run with: npx hpo local ${meta.input ?? '<tuning.json>'} --resume\n`,
-          );
-        }
-      }
+      const view = await readRun(source, runId, local, io.cwd, env, clock.now());
+      io.stdout(`${view.lines.join('\n')}\n`);
+      if (view.note !== undefined) io.stdout(`${view.note}\n`);
       return 0;
     }
     const runs = await source.store.listRuns(limit);

@@ -2,8 +2,10 @@
 import { randomInt } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { initRun } from '../core/orchestrator/init';
+import { runStatusDetail } from '../core/orchestrator/run-events';
 import { handlerDeps } from '../shared/deps';
 import { beginInvocation, logger } from '../shared/powertools';
+import { announceRunStatus } from '../shared/run-status';
 import { prepareTuningRun } from '../shared/tuning-input';
 
 export interface InitEvent {
@@ -24,7 +26,7 @@ export const handler = async (event: InitEvent, context?: Context): Promise<Init
   const deps = handlerDeps();
   const { input, spec } = prepareTuningRun(event.input, deps);
   logger.appendKeys({ runId: spec.runName });
-  const result = await initRun(deps.store, {
+  const { run, ...result } = await initRun(deps.store, {
     input: input as unknown as Record<string, unknown>,
     spec,
     executionArn: event.execution.Id,
@@ -32,5 +34,6 @@ export const handler = async (event: InitEvent, context?: Context): Promise<Init
     now: deps.now(),
   });
   logger.info('run created', { seed: result.seed, executionArn: event.execution.Id });
+  await announceRunStatus(deps, runStatusDetail(deps.jobNamePrefix, run));
   return { ...result, ticks: 0 };
 };

@@ -4,8 +4,10 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
+import { runStatusDetail } from '../core/orchestrator/run-events';
 import { handlerDeps } from '../shared/deps';
 import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
+import { announceRunStatus } from '../shared/run-status';
 
 export interface ExecutionStatusDetail {
   readonly executionArn: string;
@@ -76,5 +78,11 @@ export const handler = async (event: ExecutionStatusChange, context?: Context): 
   const outcome = event.detail.status === 'ABORTED' ? 'Stopped' : 'Failed';
   const result = await stopRun(deps, runId, reason, outcome, { deadlineMs: deadlineOf(context) });
   logger.info('run stopped after its execution ended', { reason, stoppedJobs: result.stoppedJobs });
+  // The run as stopRun left it, for the run status event; a failed read costs the event, not the cleanup.
+  const ended = await deps.store.getRun(runId).catch((error: unknown) => {
+    logger.warn('run status event not published: the run could not be read', error as Error);
+    return undefined;
+  });
+  if (ended?.status === 'Stopped' || ended?.status === 'Failed') await announceRunStatus(deps, runStatusDetail(deps.jobNamePrefix, ended));
   return result;
 };

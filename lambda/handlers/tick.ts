@@ -1,8 +1,10 @@
 /** Tick: one ask/tell step of the run's reconciler loop. */
 import type { Context } from 'aws-lambda';
+import { trainingJobMetricName } from '../core/orchestrator/run-events';
 import { tickOrFail } from '../core/orchestrator/tick';
 import { handlerDeps } from '../shared/deps';
 import { numberEnv } from '../shared/env';
+import { countMetric, runGauges } from '../shared/metrics';
 import { beginInvocation, logger } from '../shared/powertools';
 
 export interface TickEvent {
@@ -35,9 +37,16 @@ export function waitSecondsFor(watching: boolean | undefined, env: NodeJS.Proces
 export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
   beginInvocation(context, { runId: event.runId });
   try {
-    const result = await tickOrFail(handlerDeps(), event.runId);
+    const deps = handlerDeps();
+    const result = await tickOrFail(deps, event.runId);
     for (const note of result.notes) logger.info(note);
-    const { notes: _notes, watching, ...rest } = result;
+    // Each finished job is told by exactly one committed tick: counted here, once.
+    for (const [status, count] of Object.entries(result.finishedJobs ?? {})) {
+      const metric = trainingJobMetricName(status);
+      if (metric !== undefined && count > 0) countMetric(deps.jobNamePrefix, metric, count);
+    }
+    runGauges(deps.jobNamePrefix, event.runId, { inProgress: result.running, ...(result.bestObjective === undefined ? {} : { bestObjective: result.bestObjective }) });
+    const { notes: _notes, finishedJobs: _finished, bestObjective: _best, watching, ...rest } = result;
     return { ...rest, ticks: (event.ticks ?? 0) + 1, waitSeconds: waitSecondsFor(watching) };
   } catch (error) {
     logger.error('tick failed', error as Error);

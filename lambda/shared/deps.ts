@@ -3,26 +3,31 @@
  * per configuration and reused across invocations (Powertools' commons/clients pattern).
  * Endpoints come from the SDK's own configuration (`AWS_ENDPOINT_URL_DYNAMODB`,
  * `AWS_ENDPOINT_URL_SAGEMAKER`, `AWS_ENDPOINT_URL_SFN`, `AWS_ENDPOINT_URL_S3`,
- * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`), which is how the local twin points
+ * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS`, `AWS_ENDPOINT_URL_EVENTBRIDGE`), which is how the local twin points
  * the same code at its services.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchTrainingLogs } from '../adapters/aws/cloudwatch-training-logs';
 import { DynamoDbRunStore } from '../adapters/aws/dynamodb-run-store';
+import { EventBridgeRunEventPublisher } from '../adapters/aws/eventbridge-run-events';
 import { S3CheckpointStore } from '../adapters/aws/s3-checkpoint-store';
 import { SageMakerBackend } from '../adapters/aws/sagemaker-backend';
 import { StepFunctionsWaker } from '../adapters/aws/sfn-waker';
+import type { RunEventPublisher } from '../core/orchestrator/run-events';
 import type { OrchestratorDeps } from '../core/orchestrator/tick';
 import type { TaskWaker } from '../core/orchestrator/waker';
 import { numberEnv, optionalEnv, requiredEnv } from './env';
 
 export interface HandlerDeps extends OrchestratorDeps {
   readonly waker: TaskWaker;
+  /** The run-level status events (EventBridge, default bus). */
+  readonly runEvents: RunEventPublisher;
   /** Roles a run may pass to SageMaker; empty means "not restricted by the tuner". */
   readonly allowedTrainingRoleArns: readonly string[];
   /** The training role the construct created (it reaches only the tuner's bucket), if it did. */
@@ -45,6 +50,7 @@ const CONFIG_VARS = [
   'AWS_ENDPOINT_URL_SFN',
   'AWS_ENDPOINT_URL_S3',
   'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
+  'AWS_ENDPOINT_URL_EVENTBRIDGE',
 ];
 
 let cached: { key: string; deps: HandlerDeps } | undefined;
@@ -61,6 +67,8 @@ export function handlerDeps(env: NodeJS.ProcessEnv = process.env): HandlerDeps {
     store: new DynamoDbRunStore({ tableName: requiredEnv('TABLE_NAME', env), client: dynamo }),
     backend: new SageMakerBackend(new SageMakerClient({})),
     waker: new StepFunctionsWaker(new SFNClient({})),
+    // Bounded: a hanging PutEvents must not eat Finalize's time (3 attempts of at most 5 s).
+    runEvents: new EventBridgeRunEventPublisher(new EventBridgeClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000 } })),
     // A custom endpoint (the local twin's) is reached path-style: http://127.0.0.1:port/bucket.
     checkpoints: new S3CheckpointStore(new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', env) !== undefined })),
     // Training jobs' logs, read only by Tick and only for runs with early stopping.

@@ -94,3 +94,9 @@ export const ECR_PULL_ACTIONS = [
   'ecr:BatchGetImage',
   'ecr:GetDownloadUrlForLayer',
 ];
+
+/**
+ * Send the run-level status event (on the default bus only, conditioned on the tuner's
+ * `events:source` and `events:detail-type`).
+ */
+export const RUN_EVENTS_ACTIONS = ['events:PutEvents'];

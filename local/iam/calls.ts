@@ -22,7 +22,7 @@
 import type { IamCall, RequestContext } from './types';
 
 /** The AWS JSON-protocol services the twin authorizes. */
-export type JsonService = 'dynamodb' | 'sagemaker' | 'sfn' | 'logs';
+export type JsonService = 'dynamodb' | 'sagemaker' | 'sfn' | 'logs' | 'events';
 
 /** One request as the proxy sees it. */
 export interface AwsJsonRequest {
@@ -54,6 +54,7 @@ export const TARGET_PREFIXES: Readonly<Record<JsonService, string>> = {
   sagemaker: 'SageMaker.',
   sfn: 'AWSStepFunctions.',
   logs: 'Logs_20140328.',
+  events: 'AWSEvents.',
 };
 
 /** A request whose operation the twin cannot authorize (a new SDK call: teach calls.ts about it). */
@@ -314,11 +315,47 @@ function sfnCalls(scope: Scope, body: Body): IamCall[] {
   }
 }
 
+// --- EventBridge -------------------------------------------------------------------------
+
+/**
+ * `PutEvents`: one `events:PutEvents` call per bus the entries name (`default` when an entry
+ * names none). `events:source` and `events:detail-type` are multivalued keys: each carries the
+ * distinct values of that bus's entries, so a policy must use `ForAllValues:` (every entry
+ * must match) or `ForAnyValue:`.
+ */
+function eventsCalls(scope: Scope, body: Body): IamCall[] {
+  const { partition, region, account, operation } = scope;
+  const bus = (name: unknown): string =>
+    typeof name === 'string' && name.startsWith('arn:') ? name : `arn:${partition}:events:${region}:${account}:event-bus/${typeof name === 'string' && name !== '' ? name : 'default'}`;
+  switch (operation) {
+    case 'PutEvents': {
+      if (!Array.isArray(body.Entries) || body.Entries.length === 0) throw new InvalidRequestError(operation, 'Entries');
+      const byBus = new Map<string, { sources: Set<string>; detailTypes: Set<string> }>();
+      for (const entry of (body.Entries as unknown[]).filter(isObject)) {
+        const arn = bus(entry.EventBusName);
+        const values = byBus.get(arn) ?? { sources: new Set<string>(), detailTypes: new Set<string>() };
+        if (typeof entry.Source === 'string') values.sources.add(entry.Source);
+        if (typeof entry.DetailType === 'string') values.detailTypes.add(entry.DetailType);
+        byBus.set(arn, values);
+      }
+      return [...byBus].map(([arn, { sources, detailTypes }]) => {
+        const context: Context = {};
+        if (sources.size > 0) context['events:source'] = [...sources];
+        if (detailTypes.size > 0) context['events:detail-type'] = [...detailTypes];
+        return call('events:PutEvents', arn, context);
+      });
+    }
+    default:
+      throw new UnknownOperationError(`${TARGET_PREFIXES.events}${operation}`);
+  }
+}
+
 const BY_SERVICE: Readonly<Record<JsonService, (scope: Scope, body: Body) => IamCall[]>> = {
   dynamodb: dynamodbCalls,
   sagemaker: sagemakerCalls,
   sfn: sfnCalls,
   logs: logsCalls,
+  events: eventsCalls,
 };
 
 /**

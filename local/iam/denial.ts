@@ -11,7 +11,7 @@
  *
  * The services render it as their coral front ends do:
  * - DynamoDB and Step Functions (JSON 1.0): `{"__type":"com.amazon.coral.service#AccessDeniedException","Message":"User: ..."}`;
- * - SageMaker (JSON 1.1): `{"__type":"AccessDeniedException","Message":"User: ..."}`.
+ * - SageMaker and EventBridge (JSON 1.1): `{"__type":"AccessDeniedException","Message":"User: ..."}`.
  */
 import { randomUUID } from 'node:crypto';
 import type { JsonService } from './calls';
@@ -28,13 +28,14 @@ const CONTENT_TYPES: Readonly<Record<JsonService, string>> = {
   sfn: 'application/x-amz-json-1.0',
   sagemaker: 'application/x-amz-json-1.1',
   logs: 'application/x-amz-json-1.1',
+  events: 'application/x-amz-json-1.1',
 };
 
 const CORAL_NAMESPACE = 'com.amazon.coral.service';
 
-/** `namespace`: the `__type` prefix the JSON 1.0 services send (the JSON 1.1 ones, SageMaker and CloudWatch Logs, send none). */
+/** `namespace`: the `__type` prefix the JSON 1.0 services send (the JSON 1.1 ones, SageMaker, CloudWatch Logs and EventBridge, send none). */
 function errorAnswer(service: JsonService, code: string, message: string, namespace?: string): HttpAnswer {
-  const type = namespace !== undefined && service !== 'sagemaker' && service !== 'logs' ? `${namespace}#${code}` : code;
+  const type = namespace !== undefined && service !== 'sagemaker' && service !== 'logs' && service !== 'events' ? `${namespace}#${code}` : code;
   const body = JSON.stringify({ __type: type, Message: message });
   return {
     statusCode: 400,

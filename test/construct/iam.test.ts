@@ -9,6 +9,7 @@ const OWN_LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 const SQS_DLQ = ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'];
 const TASK_RESPONSE = ['states:SendTaskSuccess'];
+const RUN_EVENTS = ['events:PutEvents'];
 const table = (handler: Handler): string[] => [...TABLE_ACTIONS[handler]];
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
@@ -26,13 +27,13 @@ describe('IAM', () => {
   describe('each function gets exactly what it needs', () => {
     const expected: Record<Handler, string[]> = {
       validate: [...OWN_LOGS, ...XRAY],
-      init: [...OWN_LOGS, ...XRAY, ...table('init')],
+      init: [...OWN_LOGS, ...XRAY, ...table('init'), ...RUN_EVENTS],
       // Tick stops jobs too: completion criteria met with jobs running; a job created while a stop was under way.
       tick: [...OWN_LOGS, ...XRAY, ...table('tick'), 'sagemaker:AddTags', 'sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'iam:PassRole', 's3:ListBucket', 'logs:FilterLogEvents'],
       'wait-for-change': [...OWN_LOGS, ...XRAY, ...table('wait-for-change'), ...TASK_RESPONSE],
-      finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:UpdateTrainingJob'],
+      finalize: [...OWN_LOGS, ...XRAY, ...table('finalize'), 'sagemaker:UpdateTrainingJob', ...RUN_EVENTS],
       'on-training-event': [...OWN_LOGS, ...XRAY, ...table('on-training-event'), ...SQS_DLQ, 'sagemaker:DescribeTrainingJob', ...TASK_RESPONSE],
-      'on-execution-end': [...OWN_LOGS, ...XRAY, ...table('on-execution-end'), ...SQS_DLQ, 'sagemaker:StopTrainingJob', 'sagemaker:UpdateTrainingJob'],
+      'on-execution-end': [...OWN_LOGS, ...XRAY, ...table('on-execution-end'), ...SQS_DLQ, 'sagemaker:StopTrainingJob', 'sagemaker:UpdateTrainingJob', ...RUN_EVENTS],
     };
     test.each(Object.keys(expected) as Handler[])('%s', (handler) => {
       expect(actionsOfRole(f.template, roleOf(f, handler))).toEqual(sorted(expected[handler]));
@@ -53,6 +54,23 @@ describe('IAM', () => {
       const sagemaker = statementsOfRole(f.template, roleOf(f, handler)).filter((s) => s.Action.some((a) => a.startsWith('sagemaker:')));
       expect(sagemaker).toHaveLength(1);
       expect(sagemaker[0].Resource).toEqual([trainingJobArn]);
+    }
+  });
+
+  test('the run status event may go only to the default bus, only as the tuner\'s source and detail-type', () => {
+    const defaultBus = {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':event-bus/default']],
+    };
+    for (const handler of ['init', 'finalize', 'on-execution-end'] as Handler[]) {
+      const put = statementsOfRole(f.template, roleOf(f, handler)).filter((s) => s.Action.includes('events:PutEvents'));
+      expect(put).toHaveLength(1);
+      expect(put[0].Action).toEqual(['events:PutEvents']);
+      expect(put[0].Resource).toEqual([defaultBus]);
+      // Multivalued keys (one value per PutEvents entry): every entry must match, and the keys must be there.
+      expect(put[0].Condition).toEqual({
+        'ForAllValues:StringEquals': { 'events:source': ['hpo.tuner'], 'events:detail-type': ['HPO Tuning Run Status Change'] },
+        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+      });
     }
   });
 

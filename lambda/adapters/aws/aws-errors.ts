@@ -22,7 +22,7 @@
 import { PermissionDenied, RequestRejected, TransientError, type TunerError } from '../../core/orchestrator/errors';
 
 /** The services the tuner's functions call. */
-export type AwsService = 'sagemaker' | 'dynamodb' | 'states' | 's3' | 'logs';
+export type AwsService = 'sagemaker' | 'dynamodb' | 'states' | 's3' | 'logs' | 'events';
 
 /** One AWS call, for messages: `sagemaker:CreateTrainingJob on 'hpo-run-0001-r1'`. */
 export interface AwsCall {

@@ -144,6 +144,17 @@ export async function finalizeRun(
   now: Date,
   options: ReleaseOptions = {},
 ): Promise<RunOutcome> {
+  return (await finalizeRunWithRecord(store, backend, runId, now, options)).outcome;
+}
+
+/** {@link finalizeRun}, also returning the run record it read (for the run's status event). */
+export async function finalizeRunWithRecord(
+  store: RunStore,
+  backend: TrainingBackend,
+  runId: string,
+  now: Date,
+  options: ReleaseOptions = {},
+): Promise<{ readonly outcome: RunOutcome; readonly run: RunRecord }> {
   const run = await store.getRun(runId);
   if (run === undefined) throw new RunNotFound(runId);
   const jobs = await store.listJobs(runId);
@@ -164,7 +175,7 @@ export async function finalizeRun(
   ];
   const count = (status: string) => jobs.filter((j) => j.status === status).length;
   const best = run.best;
-  return {
+  const outcome: RunOutcome = {
     HyperParameterTuningJobName: run.runId,
     HyperParameterTuningJobStatus: run.status,
     ...(run.statusReason === undefined ? {} : { StatusReason: run.statusReason }),
@@ -194,6 +205,7 @@ export async function finalizeRun(
     WarmPoolsReleased: released,
     ...(warnings.length === 0 ? {} : { Warnings: warnings }),
   };
+  return { outcome, run };
 }
 
 function tunedOnly(run: RunRecord, hyperParameters: Readonly<Record<string, string>>): Record<string, string> {

@@ -8,6 +8,7 @@ export * from './job-event';
 export * from './naming';
 export * from './records';
 export * from './results';
+export * from './run-events';
 export * from './stop';
 export * from './tick';
 export * from './training-job-request';

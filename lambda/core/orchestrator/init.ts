@@ -17,6 +17,8 @@ export interface InitResult {
   readonly runId: string;
   readonly seed: number;
   readonly version: number;
+  /** The run record (created now, or by an earlier attempt of the same execution). */
+  readonly run: RunRecord;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function initRun(store: RunStore, request: InitRequest): Promise<In
     if (!(error instanceof RunAlreadyExists)) throw error;
     const existing = await store.getRun(spec.runName);
     if (existing?.executionArn !== request.executionArn) throw error;
-    return { runId: existing.runId, seed: existing.seed, version: existing.version };
+    return { runId: existing.runId, seed: existing.seed, version: existing.version, run: existing };
   }
-  return { runId: run.runId, seed, version: 0 };
+  return { runId: run.runId, seed, version: 0, run };
 }

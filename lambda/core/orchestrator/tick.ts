@@ -66,6 +66,13 @@ export interface TickResult {
    * interval even when no job ends.
    */
   readonly watching?: boolean;
+  /**
+   * Training jobs this tick told (each finished job is told once, by the tick that commits it),
+   * by SageMaker status: the handler counts them in the tuner's metrics. Absent when none.
+   */
+  readonly finishedJobs?: Readonly<Partial<Record<'Completed' | 'Failed' | 'Stopped', number>>>;
+  /** The run's best objective value after this tick (for the tuner's metrics); absent until there is one. */
+  readonly bestObjective?: number;
 }
 
 const IN_FLIGHT = new Set(['Pending', 'InProgress', 'Stopping']);
@@ -300,6 +307,11 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     }
   }
   const live = [...jobs.values()];
+  const finishedJobs: Partial<Record<'Completed' | 'Failed' | 'Stopped', number>> = {};
+  for (const job of finished) {
+    const status = job.status as 'Completed' | 'Failed' | 'Stopped';
+    finishedJobs[status] = (finishedJobs[status] ?? 0) + 1;
+  }
   return {
     runId,
     status: ended ? 'done' : 'running',
@@ -309,6 +321,8 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     retryAfterSeconds,
     notes,
     ...(spec.earlyStopping !== undefined && status === 'Running' ? { watching: live.some((j) => j.status === 'InProgress') } : {}),
+    ...(finished.length === 0 ? {} : { finishedJobs }),
+    ...(best === undefined ? {} : { bestObjective: best.objective }),
   };
 }
 

@@ -13,7 +13,8 @@ import {
 } from '../../../local/iam';
 import { ACCOUNT, jobArn, REGION, STATE_MACHINE_ARN, TABLE_ARN } from './fixtures';
 
-const TARGETS: Record<JsonService, string> = { dynamodb: 'DynamoDB_20120810', sagemaker: 'SageMaker', sfn: 'AWSStepFunctions', logs: 'Logs_20140328' };
+const TARGETS: Record<JsonService, string> = { dynamodb: 'DynamoDB_20120810', sagemaker: 'SageMaker', sfn: 'AWSStepFunctions', logs: 'Logs_20140328', events: 'AWSEvents' };
+const DEFAULT_BUS = `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`;
 const req = (service: JsonService, operation: string, body: unknown): AwsJsonRequest => ({
   service,
   target: `${TARGETS[service]}.${operation}`,
@@ -130,6 +131,21 @@ const CASES: Array<[string, AwsJsonRequest, IamCall[]]> = [
   ['SendTaskSuccess of a known token', req('sfn', 'SendTaskSuccess', { taskToken: TOKEN, output: '{}' }), [{ action: 'states:SendTaskSuccess', resource: STATE_MACHINE_ARN }]],
   ['SendTaskFailure of a known token', req('sfn', 'SendTaskFailure', { taskToken: TOKEN }), [{ action: 'states:SendTaskFailure', resource: STATE_MACHINE_ARN }]],
   ['SendTaskHeartbeat of an unknown token', req('sfn', 'SendTaskHeartbeat', { taskToken: 'forged' }), [{ action: 'states:SendTaskHeartbeat', resource: '*' }]],
+  [
+    'PutEvents: one call per bus, with the sources and detail-types of its entries (multivalued keys)',
+    req('events', 'PutEvents', {
+      Entries: [
+        { Source: 'hpo.tuner', DetailType: 'HPO Tuning Run Status Change', Detail: '{}' },
+        { Source: 'hpo.tuner', DetailType: 'HPO Tuning Run Status Change', Detail: '{"a":1}', EventBusName: 'default' },
+        { Source: 'mine', DetailType: 'HPO Tuning Run Status Change', Detail: '{}', EventBusName: DEFAULT_BUS },
+        { Source: 'other', DetailType: 'X', Detail: '{}', EventBusName: 'ops' },
+      ],
+    }),
+    [
+      { action: 'events:PutEvents', resource: DEFAULT_BUS, context: { 'events:source': ['hpo.tuner', 'mine'], 'events:detail-type': ['HPO Tuning Run Status Change'] } },
+      { action: 'events:PutEvents', resource: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/ops`, context: { 'events:source': ['other'], 'events:detail-type': ['X'] } },
+    ],
+  ],
 ];
 
 describe('callsForRequest', () => {
