@@ -122,6 +122,10 @@ export const RUN_PATCH_FIELDS = [
   'jobsSinceImprovement',
   'checkpoints',
   'warnings',
+  'activeJobs',
+  'resultCount',
+  'failureTally',
+  'jobDurations',
 ] as const satisfies readonly (keyof TickCommit['run'])[];
 
 /** A run patch field. */

@@ -4,7 +4,7 @@ import { recordJobEvent, type JobEventOutcome } from '../core/orchestrator/job-e
 import { handlerDeps } from '../shared/deps';
 import { beginInvocation, logger } from '../shared/powertools';
 
-export type TrainingJobStateChange = EventBridgeEvent<'SageMaker Training Job State Change', { TrainingJobName?: string; TrainingJobStatus?: string }>;
+export type TrainingJobStateChange = EventBridgeEvent<'SageMaker Training Job State Change', { TrainingJobName?: string; TrainingJobStatus?: string; SecondaryStatus?: string }>;
 
 export const handler = async (event: TrainingJobStateChange, context?: Context): Promise<JobEventOutcome> => {
   beginInvocation(context);
@@ -14,7 +14,11 @@ export const handler = async (event: TrainingJobStateChange, context?: Context):
     return { kind: 'ignored', reason: 'event without TrainingJobName' };
   }
   logger.appendKeys({ trainingJobName: jobName });
-  const outcome = await recordJobEvent(handlerDeps(), jobName);
+  const detail = event.detail;
+  const outcome = await recordJobEvent(handlerDeps(), jobName, {
+    ...(typeof detail.TrainingJobStatus === 'string' ? { status: detail.TrainingJobStatus } : {}),
+    ...(typeof detail.SecondaryStatus === 'string' ? { secondaryStatus: detail.SecondaryStatus } : {}),
+  });
   logger.info('training job event', { eventStatus: event.detail.TrainingJobStatus, outcome });
   return outcome;
 };
