@@ -24,7 +24,7 @@
  */
 import type { Configuration, Observation, SchedulerState, TrialState, TuningSpec } from '../ports';
 import { LEARNING_SAMPLERS } from '../samplers';
-import { promotionCandidates } from '../schedulers/promotion';
+import { resumeOrder } from '../schedulers/promotion';
 import type { JobRecord, ResultEntry, RunRecord, RunStore, StoredFailureTally, TrialRecord } from './records';
 import { isTerminalJobStatus } from './records';
 
@@ -100,8 +100,8 @@ export async function loadTickState(store: RunStore, runId: string): Promise<Tic
 }
 
 /**
- * The state with the stored records of the promotion candidates `ask` would take first (at most
- * `slots`) in place of their ghosts, so the trials it resumes are real records.
+ * The state with the stored records of the trials `ask` could resume (at most `slots`, in its
+ * order, wind-down included) in place of their ghosts, so the trials it resumes are real records.
  */
 export async function withCandidates(
   store: RunStore,
@@ -112,7 +112,7 @@ export async function withCandidates(
   slots: number,
 ): Promise<SchedulerState> {
   if (ghosts.size === 0 || slots <= 0) return state;
-  const wanted = promotionCandidates(state)
+  const wanted = resumeOrder(state, slots)
     .slice(0, slots)
     .map((c) => c.trialId)
     .filter((id) => ghosts.has(id));

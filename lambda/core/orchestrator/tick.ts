@@ -80,6 +80,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const changedJobs = new Map<string, JobRecord>();
   const trialsBefore = new Map(snapshot.trials.map((t) => [t.trialId, t]));
   const ghosts = new Set(snapshot.ghosts);
+  const ghostStates = new Map([...ghosts].map((id) => [id, snapshot.scheduler.trials[String(id)]]));
   const resultCount = run.resultCount ?? 0;
   const newResults: ResultEntry[] = [];
   let tally: StoredFailureTally = run.failureTally ?? { succeeded: 0, failed: 0, reasons: [] };
@@ -277,7 +278,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       ...(checkpoints === run.checkpoints ? {} : { checkpoints, warnings }),
     },
     schedulerGlobal: state.global,
-    trials: changedTrials(run, state, trialsBefore, ghosts, iso),
+    trials: changedTrials(run, state, trialsBefore, ghosts, ghostStates, iso),
     jobs: [...changedJobs.values()],
     ...(incremental && newResults.length > 0 ? { results: newResults } : {}),
   });
@@ -452,6 +453,7 @@ function changedTrials(
   state: SchedulerState,
   before: ReadonlyMap<number, TrialRecord>,
   ghosts: ReadonlySet<number>,
+  ghostStates: ReadonlyMap<number, TrialState>,
   iso: string,
 ): TrialRecord[] {
   const out: TrialRecord[] = [];
@@ -460,7 +462,10 @@ function changedTrials(
     const previous = before.get(trial.trialId);
     // Ghosts are rebuilt from the results log and never written back (a trial the scheduler
     // resumes was loaded in place of its ghost first: `withCandidates`).
-    if (ghosts.has(trial.trialId)) continue;
+    if (ghosts.has(trial.trialId)) {
+      if (trial !== ghostStates.get(trial.trialId)) throw new Error(`internal error: the scheduler changed trial ${trial.trialId}, which was not loaded`);
+      continue;
+    }
     if (previous !== undefined && sameTrialState(previous, trial)) continue;
     const values = Object.values(trial.results).filter((v): v is number => v !== null);
     let bestObjective: number | undefined;
