@@ -1,14 +1,14 @@
 /** Finalize: release warm pools and return the run's outcome (the execution's output). */
 import type { Context } from 'aws-lambda';
 import { finalizeRun, type RunOutcome } from '../core/orchestrator/finalize';
-import { handlerDeps } from '../shared/deps';
+import { trainingBackend } from '../shared/clients/backend';
+import { runStore } from '../shared/clients/store';
 import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
 
 export const handler = async (event: { runId: string }, context?: Context): Promise<RunOutcome> => {
   beginInvocation(context, { runId: event.runId });
-  const deps = handlerDeps();
   try {
-    const outcome = await finalizeRun(deps.store, deps.backend, event.runId, deps.now(), { deadlineMs: deadlineOf(context) });
+    const outcome = await finalizeRun(runStore(), trainingBackend(), event.runId, new Date(), { deadlineMs: deadlineOf(context) });
     logger.info('run finished', { status: outcome.HyperParameterTuningJobStatus, best: outcome.BestTrainingJob });
     return outcome;
   } catch (error) {

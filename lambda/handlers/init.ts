@@ -2,7 +2,8 @@
 import { randomInt } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { initRun } from '../core/orchestrator/init';
-import { handlerDeps } from '../shared/deps';
+import { runStore } from '../shared/clients/store';
+import { deploymentConfig } from '../shared/config';
 import { beginInvocation, logger } from '../shared/powertools';
 import { prepareTuningRun } from '../shared/tuning-input';
 
@@ -21,10 +22,10 @@ export interface InitOutput {
 
 export const handler = async (event: InitEvent, context?: Context): Promise<InitOutput> => {
   beginInvocation(context);
-  const deps = handlerDeps();
+  const deps = deploymentConfig();
   const { input, spec } = prepareTuningRun(event.input, deps);
   logger.appendKeys({ runId: spec.runName });
-  const result = await initRun(deps.store, {
+  const result = await initRun(runStore(), {
     input: input as unknown as Record<string, unknown>,
     spec,
     executionArn: event.execution.Id,

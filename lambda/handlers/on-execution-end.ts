@@ -4,7 +4,8 @@
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
-import { handlerDeps } from '../shared/deps';
+import { trainingBackend } from '../shared/clients/backend';
+import { runStore } from '../shared/clients/store';
 import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
 
 export interface ExecutionStatusDetail {
@@ -61,7 +62,7 @@ export const handler = async (event: ExecutionStatusChange, context?: Context): 
   }
   const { runId } = owner;
   logger.appendKeys({ runId });
-  const deps = handlerDeps();
+  const deps = { store: runStore(), backend: trainingBackend(), now: () => new Date() };
   const run = await deps.store.getRun(runId);
   if (run === undefined) {
     // Validate or Init failed: no run was recorded, so no job can exist.

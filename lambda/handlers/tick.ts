@@ -1,7 +1,10 @@
 /** Tick: one ask/tell step of the run's reconciler loop. */
 import type { Context } from 'aws-lambda';
 import { tickOrFail } from '../core/orchestrator/tick';
-import { handlerDeps } from '../shared/deps';
+import { trainingBackend } from '../shared/clients/backend';
+import { checkpointStore } from '../shared/clients/checkpoints';
+import { runStore } from '../shared/clients/store';
+import { deploymentConfig } from '../shared/config';
 import { beginInvocation, logger } from '../shared/powertools';
 
 export interface TickEvent {
@@ -23,7 +26,7 @@ export interface TickOutput {
 export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
   beginInvocation(context, { runId: event.runId });
   try {
-    const result = await tickOrFail(handlerDeps(), event.runId);
+    const result = await tickOrFail({ ...deploymentConfig(), store: runStore(), backend: trainingBackend(), checkpoints: checkpointStore() }, event.runId);
     for (const note of result.notes) logger.info(note);
     const { notes: _notes, ...rest } = result;
     return { ...rest, ticks: (event.ticks ?? 0) + 1 };
