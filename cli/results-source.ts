@@ -11,7 +11,9 @@ import type {
   JobRecord,
   RecordObservationResult,
   RunRecord,
+  ResultEntry,
   RunSnapshot,
+  TickView,
   RunStore,
   RunSummary,
   StoreTokenResult,
@@ -226,6 +228,20 @@ class LocalRunsStore implements RunStore {
     return this.withRun(runId, (store) => store.loadSnapshot(runId), () => {
       throw new CliError(`no local run '${runId}'`, UNKNOWN_RUN_EXIT);
     });
+  }
+
+  loadTickView(runId: string): Promise<TickView> {
+    return this.withRun(runId, (store) => store.loadTickView(runId), () => {
+      throw new CliError(`no local run '${runId}'`, UNKNOWN_RUN_EXIT);
+    });
+  }
+
+  getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]> {
+    return this.withRun(runId, (store) => store.getTrials(runId, trialIds), () => []);
+  }
+
+  readResults(runId: string, from: number, to: number): Promise<ResultEntry[]> {
+    return this.withRun(runId, (store) => store.readResults(runId, from, to), () => []);
   }
 
   async createRun(): Promise<void> {

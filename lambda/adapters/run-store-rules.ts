@@ -122,6 +122,10 @@ export const RUN_PATCH_FIELDS = [
   'jobsSinceImprovement',
   'checkpoints',
   'warnings',
+  'activeJobs',
+  'resultCount',
+  'failureTally',
+  'jobDurations',
   'earlyStopping',
 ] as const satisfies readonly (keyof TickCommit['run'])[];
 

@@ -2,22 +2,25 @@
 import type { Context } from 'aws-lambda';
 import { finalizeRunWithRecord, type RunOutcome } from '../core/orchestrator/finalize';
 import { finalizedRunDetail } from '../core/orchestrator/run-events';
-import { handlerDeps } from '../shared/deps';
+import { trainingBackend } from '../shared/clients/backend';
+import { runEventPublisher } from '../shared/clients/events';
+import { runStore } from '../shared/clients/store';
+import { requiredEnv } from '../shared/env';
 import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
 import { announceRunStatus } from '../shared/run-status';
 
 export const handler = async (event: { runId: string }, context?: Context): Promise<RunOutcome> => {
   beginInvocation(context, { runId: event.runId });
-  const deps = handlerDeps();
   let finalized;
   try {
-    finalized = await finalizeRunWithRecord(deps.store, deps.backend, event.runId, deps.now(), { deadlineMs: deadlineOf(context) });
+    finalized = await finalizeRunWithRecord(runStore(), trainingBackend(), event.runId, new Date(), { deadlineMs: deadlineOf(context) });
   } catch (error) {
     logger.warn('finalize did not finish', error as Error);
     throw error;
   }
   const { outcome, run } = finalized;
   logger.info('run finished', { status: outcome.HyperParameterTuningJobStatus, best: outcome.BestTrainingJob });
-  await announceRunStatus(deps, finalizedRunDetail(deps.jobNamePrefix, run, outcome));
+  const jobNamePrefix = requiredEnv('JOB_NAME_PREFIX');
+  await announceRunStatus({ runEvents: runEventPublisher(), jobNamePrefix }, finalizedRunDetail(jobNamePrefix, run, outcome));
   return outcome;
 };

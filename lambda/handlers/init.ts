@@ -3,7 +3,9 @@ import { randomInt } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { initRun } from '../core/orchestrator/init';
 import { runStatusDetail } from '../core/orchestrator/run-events';
-import { handlerDeps } from '../shared/deps';
+import { runEventPublisher } from '../shared/clients/events';
+import { runStore } from '../shared/clients/store';
+import { deploymentConfig } from '../shared/config';
 import { beginInvocation, logger } from '../shared/powertools';
 import { announceRunStatus } from '../shared/run-status';
 import { prepareTuningRun } from '../shared/tuning-input';
@@ -23,10 +25,10 @@ export interface InitOutput {
 
 export const handler = async (event: InitEvent, context?: Context): Promise<InitOutput> => {
   beginInvocation(context);
-  const deps = handlerDeps();
+  const deps = deploymentConfig();
   const { input, spec } = prepareTuningRun(event.input, deps);
   logger.appendKeys({ runId: spec.runName });
-  const { run, ...result } = await initRun(deps.store, {
+  const { run, ...result } = await initRun(runStore(), {
     input: input as unknown as Record<string, unknown>,
     spec,
     executionArn: event.execution.Id,
@@ -34,6 +36,6 @@ export const handler = async (event: InitEvent, context?: Context): Promise<Init
     now: deps.now(),
   });
   logger.info('run created', { seed: result.seed, executionArn: event.execution.Id });
-  await announceRunStatus(deps, runStatusDetail(deps.jobNamePrefix, run));
+  await announceRunStatus({ runEvents: runEventPublisher(), jobNamePrefix: deps.jobNamePrefix }, runStatusDetail(deps.jobNamePrefix, run));
   return { ...result, ticks: 0 };
 };

@@ -5,7 +5,10 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
 import { runStatusDetail } from '../core/orchestrator/run-events';
-import { handlerDeps } from '../shared/deps';
+import { trainingBackend } from '../shared/clients/backend';
+import { runEventPublisher } from '../shared/clients/events';
+import { runStore } from '../shared/clients/store';
+import { requiredEnv } from '../shared/env';
 import { beginInvocation, deadlineOf, logger } from '../shared/powertools';
 import { announceRunStatus } from '../shared/run-status';
 
@@ -63,7 +66,7 @@ export const handler = async (event: ExecutionStatusChange, context?: Context): 
   }
   const { runId } = owner;
   logger.appendKeys({ runId });
-  const deps = handlerDeps();
+  const deps = { store: runStore(), backend: trainingBackend(), now: () => new Date() };
   const run = await deps.store.getRun(runId);
   if (run === undefined) {
     // Validate or Init failed: no run was recorded, so no job can exist.
@@ -83,6 +86,9 @@ export const handler = async (event: ExecutionStatusChange, context?: Context): 
     logger.warn('run status event not published: the run could not be read', error as Error);
     return undefined;
   });
-  if (ended?.status === 'Stopped' || ended?.status === 'Failed') await announceRunStatus(deps, runStatusDetail(deps.jobNamePrefix, ended));
+  if (ended?.status === 'Stopped' || ended?.status === 'Failed') {
+    const jobNamePrefix = requiredEnv('JOB_NAME_PREFIX');
+    await announceRunStatus({ runEvents: runEventPublisher(), jobNamePrefix }, runStatusDetail(jobNamePrefix, ended));
+  }
   return result;
 };

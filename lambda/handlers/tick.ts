@@ -2,7 +2,11 @@
 import type { Context } from 'aws-lambda';
 import { trainingJobMetricName } from '../core/orchestrator/run-events';
 import { tickOrFail } from '../core/orchestrator/tick';
-import { handlerDeps } from '../shared/deps';
+import { trainingBackend } from '../shared/clients/backend';
+import { checkpointStore } from '../shared/clients/checkpoints';
+import { trainingLogs } from '../shared/clients/logs';
+import { runStore } from '../shared/clients/store';
+import { deploymentConfig } from '../shared/config';
 import { numberEnv } from '../shared/env';
 import { countMetric, runGauges } from '../shared/metrics';
 import { beginInvocation, logger } from '../shared/powertools';
@@ -37,7 +41,7 @@ export function waitSecondsFor(watching: boolean | undefined, env: NodeJS.Proces
 export const handler = async (event: TickEvent, context?: Context): Promise<TickOutput> => {
   beginInvocation(context, { runId: event.runId });
   try {
-    const deps = handlerDeps();
+    const deps = { ...deploymentConfig(), store: runStore(), backend: trainingBackend(), checkpoints: checkpointStore(), logs: trainingLogs() };
     const result = await tickOrFail(deps, event.runId);
     for (const note of result.notes) logger.info(note);
     // Each finished job is told by exactly one committed tick: counted here, once.

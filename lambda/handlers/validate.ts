@@ -7,7 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { InvalidTuningInput } from '../core/orchestrator/errors';
-import { handlerDeps } from '../shared/deps';
+import { deploymentConfig } from '../shared/config';
 import { beginInvocation, logger } from '../shared/powertools';
 import { prepareTuningRun } from '../shared/tuning-input';
 
@@ -19,7 +19,7 @@ export const handler = async (event: unknown, context?: Context): Promise<Valida
   beginInvocation(context);
   let prepared;
   try {
-    prepared = prepareTuningRun(event, handlerDeps());
+    prepared = prepareTuningRun(event, deploymentConfig());
   } catch (error) {
     if (error instanceof InvalidTuningInput) logger.warn('invalid tuning input', { problems: error.message });
     throw error;

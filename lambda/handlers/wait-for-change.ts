@@ -1,7 +1,8 @@
 /** WaitForChange: park the task token (the loop sleeps until a job ends or the poll interval passes). */
 import type { Context } from 'aws-lambda';
 import { parkTaskToken } from '../core/orchestrator/wait';
-import { handlerDeps } from '../shared/deps';
+import { runStore } from '../shared/clients/store';
+import { taskWaker } from '../shared/clients/waker';
 import { beginInvocation, logger } from '../shared/powertools';
 
 export interface WaitEvent {
@@ -14,8 +15,7 @@ export interface WaitEvent {
 
 export const handler = async (event: WaitEvent, context?: Context): Promise<{ outcome: string }> => {
   beginInvocation(context, { runId: event.runId });
-  const deps = handlerDeps();
-  const outcome = await parkTaskToken(deps.store, deps.waker, event);
+  const outcome = await parkTaskToken(runStore(), taskWaker(), event);
   logger.debug('waiting for change', { outcome, version: event.version, waitSeconds: event.waitSeconds });
   return { outcome };
 };

@@ -4,12 +4,11 @@
  * outcome does not depend on a notification (and retrying Finalize or the cleanup for it would
  * repeat their work).
  */
-import { publishRunStatus, runMetricName, type PublishResult, type RunStatusChangeDetail } from '../core/orchestrator/run-events';
-import type { HandlerDeps } from './deps';
+import { publishRunStatus, runMetricName, type PublishResult, type RunEventPublisher, type RunStatusChangeDetail } from '../core/orchestrator/run-events';
 import { countMetric } from './metrics';
 import { logger } from './powertools';
 
-export async function announceRunStatus(deps: Pick<HandlerDeps, 'runEvents' | 'jobNamePrefix'>, detail: RunStatusChangeDetail): Promise<PublishResult> {
+export async function announceRunStatus(deps: { readonly runEvents: RunEventPublisher; readonly jobNamePrefix: string }, detail: RunStatusChangeDetail): Promise<PublishResult> {
   countMetric(deps.jobNamePrefix, runMetricName(detail.status));
   const result = await publishRunStatus(deps.runEvents, detail);
   if (result.kind === 'failed') {

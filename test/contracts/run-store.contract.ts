@@ -5,6 +5,7 @@
 import type {
   JobObservation,
   JobRecord,
+  ResultEntry,
   RunRecord,
   RunStore,
   TickCommit,
@@ -258,6 +259,104 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
       it('fails with RunNotFound for an unknown run', async () => {
         const store = await fresh();
         await expect(store.loadSnapshot('nope')).rejects.toBeInstanceOf(RunNotFound);
+      });
+    });
+
+    describe('loadTickView, getTrials, readResults (what a tick reads)', () => {
+      const result = (seq: number, trialId: number, objective: number | null): ResultEntry => ({
+        seq,
+        trialId,
+        bracket: 3,
+        milestone: 1,
+        objective,
+        config: { lr: 0.001 * (trialId + 1), opt: 'adam' },
+      });
+
+      it('returns the run, settings, global state and only the jobs the run names as active', async () => {
+        // Prepare
+        const store = await fresh();
+        await store.createRun(makeRun('r1', { activeJobs: [] }), makeScheduler());
+        const jobs = [makeJob('r1', 0, 1), makeJob('r1', 1, 1), makeJob('r1', 2, 1, { status: 'Completed', told: true })];
+        await store.commitTick('r1', 0, commitOf({ run: { activeJobs: [jobs[1].jobName, jobs[0].jobName, 'hpo-r1-gone'] }, trials: [makeTrial('r1', 0)], jobs }));
+        // Act
+        const view = await store.loadTickView('r1');
+        // Assess: in the order the run names them; a name without a job is left out
+        expect(view.run.activeJobs).toEqual([jobs[1].jobName, jobs[0].jobName, 'hpo-r1-gone']);
+        expect(view.settings).toStrictEqual(SETTINGS);
+        expect(view.global).toStrictEqual({ jobsStarted: 0, nextTrialId: 0 });
+        expect(view.jobs).toStrictEqual([jobs[1], jobs[0]]);
+      });
+
+      it('returns every job not told yet for a run recorded without activeJobs', async () => {
+        const store = await fresh();
+        await store.createRun(makeRun('r1'), makeScheduler());
+        const jobs = [makeJob('r1', 0, 1), makeJob('r1', 1, 1, { status: 'Completed', told: true })];
+        await store.commitTick('r1', 0, commitOf({ jobs }));
+        expect((await store.loadTickView('r1')).jobs).toStrictEqual([jobs[0]]);
+      });
+
+      it('fails with RunNotFound for an unknown run', async () => {
+        const store = await fresh();
+        await expect(store.loadTickView('nope')).rejects.toBeInstanceOf(RunNotFound);
+      });
+
+      it('gets trials by id, in id order, leaving unknown ids out', async () => {
+        const store = await fresh();
+        await store.createRun(makeRun('r1'), makeScheduler());
+        const trials = [0, 1, 2].map((i) => makeTrial('r1', i));
+        await store.commitTick('r1', 0, commitOf({ trials }));
+        expect(await store.getTrials('r1', [2, 0, 7, 2])).toStrictEqual([trials[0], trials[2]]);
+        expect(await store.getTrials('r1', [])).toStrictEqual([]);
+        expect(await store.getTrials('other', [0])).toStrictEqual([]);
+      });
+
+      it('appends the results log with commits and reads any range of it, across result pages', async () => {
+        // Prepare
+        const store = await fresh();
+        await store.createRun(makeRun('r1', { resultCount: 0 }), makeScheduler());
+        const first = Array.from({ length: 150 }, (_, i) => result(i, i, i % 7 === 0 ? null : i / 1000));
+        const second = [result(150, 3, 1e300), result(151, 4, -2.5)];
+        // Act
+        await store.commitTick('r1', 0, commitOf({ run: { resultCount: 150 }, results: first }));
+        await store.commitTick('r1', 1, commitOf({ run: { resultCount: 152 }, results: second }));
+        // Assess
+        expect((await store.getRun('r1'))?.resultCount).toBe(152);
+        expect(await store.readResults('r1', 0, 152)).toStrictEqual([...first, ...second]);
+        expect(await store.readResults('r1', 149, 151)).toStrictEqual([first[149], second[0]]);
+        expect(await store.readResults('r1', 152, 200)).toStrictEqual([]);
+        expect(await store.readResults('r1', 5, 5)).toStrictEqual([]);
+      });
+
+      it('shows the log entries of a commit after a crash between the run update and the item writes', async () => {
+        let crash = false;
+        const store = await fresh({
+          faults: {
+            afterRunUpdate: () => {
+              if (crash) throw new Error('injected crash');
+            },
+          },
+        });
+        await store.createRun(makeRun('r1', { activeJobs: [], resultCount: 0 }), makeScheduler());
+        crash = true;
+        const results = [result(0, 0, 0.5), result(1, 1, null)];
+        const jobs = [makeJob('r1', 2, 1)];
+        await expect(
+          store.commitTick('r1', 0, commitOf({ run: { resultCount: 2, activeJobs: [jobs[0].jobName] }, jobs, results })),
+        ).rejects.toThrow('injected crash');
+        crash = false;
+        // Act: the tick's first read repairs the commit
+        const view = await store.loadTickView('r1');
+        // Assess
+        expect(view.jobs).toStrictEqual(jobs);
+        expect(await store.readResults('r1', 0, 2)).toStrictEqual(results);
+      });
+
+      it('keeps the stop-early tally in the run', async () => {
+        const store = await fresh();
+        await store.createRun(makeRun('r1', { failureTally: { succeeded: 0, failed: 0, reasons: [] } }), makeScheduler());
+        const failureTally = { succeeded: 3, failed: 2, reasons: [{ reason: 'ValueError: x', count: 2, jobName: 'j-1' }] };
+        await store.commitTick('r1', 0, commitOf({ run: { failureTally } }));
+        expect((await store.getRun('r1'))?.failureTally).toStrictEqual(failureTally);
       });
     });
 

@@ -22,6 +22,17 @@ export const TRIAL_SK_PREFIX = 'TRIAL#';
 /** Sort-key prefix of job items. */
 export const JOB_SK_PREFIX = 'JOB#';
 
+/** Sort-key prefix of the results log's entries. */
+export const RESULT_SK_PREFIX = 'RES#';
+
+/** Sort key of a results-log entry: `RES#0000042` (7 digits: a run has at most 10,000 jobs). */
+export function resultSk(seq: number): string {
+  if (!Number.isInteger(seq) || seq < 0 || seq > 9_999_999) {
+    throw new RangeError(`results-log position must be an integer from 0 to 9999999, got ${seq}`);
+  }
+  return `${RESULT_SK_PREFIX}${String(seq).padStart(7, '0')}`;
+}
+
 /** A trial id zero-padded to 6 digits, so sort keys order trials by number. */
 export function paddedTrialId(trialId: number): string {
   if (!Number.isInteger(trialId) || trialId < 0 || trialId > MAX_TRIAL_ID) {

@@ -38,6 +38,10 @@
  * - `rev` (N): bumped by every write; writes are read-merge-put conditional on `rev`
  * - `wseq` (N): highest tickSeq of a commit that wrote it
  *
+ * Result — `pk = RUN#<runId>`, `sk = RES#<seq, 7 digits>`, `entity = result`: one entry of the
+ * results log (`ResultEntry`), `data` (S) its JSON text. Written once by the commit that told the
+ * result, never changed (a re-applied log writes the same entry), so readers may cache them.
+ *
  * No item grows with the number of trials: the run holds O(1) state, a commit's log is bounded
  * by `MaxParallelTrainingJobs` (<= 100, so <= ~200 records), one item per trial and per job.
  *
@@ -82,6 +86,7 @@ import type {
   JobObservation,
   JobRecord,
   RecordObservationResult,
+  ResultEntry,
   RunRecord,
   RunSnapshot,
   RunStatus,
@@ -89,6 +94,7 @@ import type {
   RunSummary,
   StoreTokenResult,
   TickCommit,
+  TickView,
   TrialRecord,
 } from '../../core/orchestrator/records';
 import {
@@ -119,6 +125,7 @@ import {
   TRIAL_SK_PREFIX,
   jobSk,
   leaderboardPk,
+  resultSk,
   leaderboardSk,
   runListSk,
   runPk,
@@ -140,7 +147,7 @@ const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['Completed', 'Stopped', 'Fa
 /** Run fields stored as native strings. */
 const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason', 'endStatus', 'checkpoints'] as const;
 /** Run fields stored as JSON text. */
-const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec', 'warnings', 'earlyStopping'] as const;
+const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec', 'warnings', 'activeJobs', 'resultCount', 'failureTally', 'jobDurations', 'earlyStopping'] as const;
 
 /** Options of {@link DynamoDbRunStore}. */
 export interface DynamoDbRunStoreOptions {
@@ -194,6 +201,8 @@ interface StoredJob {
 interface PendingLog {
   readonly trials: readonly TrialRecord[];
   readonly jobs: readonly JobRecord[];
+  /** Absent in logs written before the results log existed. */
+  readonly results?: readonly ResultEntry[];
 }
 
 /**
@@ -250,7 +259,7 @@ export class DynamoDbRunStore implements RunStore {
       throw err;
     }
     if (pending !== undefined) {
-      await this.applyItems(run.runId, run.tickSeq, trials, []);
+      await this.applyItems(run.runId, run.tickSeq, trials, [], []);
       await this.removePending(run.runId, run.tickSeq);
     }
   }
@@ -270,11 +279,7 @@ export class DynamoDbRunStore implements RunStore {
     const item = await this.getRunItem(runId);
     if (item === undefined) throw new RunNotFound(runId);
     const run = decodeRun(item);
-    if (item.pending !== undefined && typeof item.pendingSeq === 'number') {
-      const log = decodePending(item.pending);
-      await this.applyItems(runId, item.pendingSeq, log.trials, log.jobs);
-      await this.removePending(runId, item.pendingSeq);
-    }
+    await this.repair(runId, item);
     const [trials, jobs] = await Promise.all([this.listTrials(runId), this.listJobs(runId)]);
     return {
       run,
@@ -288,9 +293,70 @@ export class DynamoDbRunStore implements RunStore {
     };
   }
 
+  /**
+   * The run item, then each active job with a consistent GetItem (at most 16 at a time): the
+   * same order as `loadSnapshot` for the wake-up race, O(active jobs) read units.
+   */
+  async loadTickView(runId: string): Promise<TickView> {
+    const item = await this.getRunItem(runId);
+    if (item === undefined) throw new RunNotFound(runId);
+    const run = decodeRun(item);
+    await this.repair(runId, item);
+    let jobs: JobRecord[];
+    if (run.activeJobs === undefined) {
+      jobs = (await this.listJobs(runId)).filter((j) => !j.told);
+    } else {
+      const found: (JobRecord | undefined)[] = new Array(run.activeJobs.length);
+      await runLimited(
+        run.activeJobs.map((name, i) => async () => {
+          found[i] = (await this.getJob(runId, name))?.record;
+        }),
+        this.writeConcurrency,
+      );
+      jobs = found.filter((j): j is JobRecord => j !== undefined);
+    }
+    return {
+      run,
+      settings: parseJson(item.schedulerSettings, 'schedulerSettings') as SchedulerState['settings'],
+      global: parseJson(item.schedulerGlobal, 'schedulerGlobal') as SchedulerState['global'],
+      jobs,
+    };
+  }
+
+  async getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]> {
+    const ids = [...new Set(trialIds)].sort((a, b) => a - b);
+    const found: (TrialRecord | undefined)[] = new Array(ids.length);
+    await runLimited(
+      ids.map((id, i) => async () => {
+        const result = await this.send(
+          new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: trialSk(id) }, ConsistentRead: true }),
+        );
+        found[i] = result.Item === undefined ? undefined : (parseJson(result.Item.data, 'trial data') as TrialRecord);
+      }),
+      this.writeConcurrency,
+    );
+    return found.filter((t): t is TrialRecord => t !== undefined);
+  }
+
+  /** One strongly consistent Query over `RES#<from>` .. `RES#<to - 1>` (all pages). */
+  async readResults(runId: string, from: number, to: number): Promise<ResultEntry[]> {
+    const start = Math.max(0, from);
+    if (to <= start) return [];
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': runPk(runId), ':from': resultSk(start), ':to': resultSk(to - 1) },
+      ExpressionAttributeNames: { '#data': 'data' },
+      ProjectionExpression: '#data',
+      ConsistentRead: true,
+    });
+    return items.map((item) => parseJson(item.data, 'result data') as ResultEntry);
+  }
+
   async commitTick(runId: string, expectedTickSeq: number, commit: TickCommit): Promise<number> {
     checkCommitRecords(runId, commit.trials, commit.jobs);
-    const pending = encodePending({ trials: commit.trials, jobs: commit.jobs });
+    const results = commit.results ?? [];
+    const pending = encodePending({ trials: commit.trials, jobs: commit.jobs, results });
     const seq = expectedTickSeq + 1;
     // First attempt assumes the run is not terminal; if it is, the status fields are dropped
     // (terminal statuses are final) and the rest of the patch is still applied.
@@ -333,7 +399,7 @@ export class DynamoDbRunStore implements RunStore {
       }
     }
     await this.faults.afterRunUpdate?.();
-    await this.applyItems(runId, seq, commit.trials, commit.jobs);
+    await this.applyItems(runId, seq, commit.trials, commit.jobs, results);
     await this.faults.afterItemsWritten?.();
     await this.removePending(runId, seq);
     return seq;
@@ -542,16 +608,35 @@ export class DynamoDbRunStore implements RunStore {
     return result.Item;
   }
 
+  /** Re-applies a leftover commit log found in the run item (a crash between a commit's steps). */
+  private async repair(runId: string, item: Item): Promise<void> {
+    if (item.pending !== undefined && typeof item.pendingSeq === 'number') {
+      const log = decodePending(item.pending);
+      await this.applyItems(runId, item.pendingSeq, log.trials, log.jobs, log.results ?? []);
+      await this.removePending(runId, item.pendingSeq);
+    }
+  }
+
   /** Step 2 of a commit (also the re-application of a leftover log). Idempotent. */
   private async applyItems(
     runId: string,
     seq: number,
     trials: readonly TrialRecord[],
     jobs: readonly JobRecord[],
+    results: readonly ResultEntry[],
   ): Promise<void> {
     const writes: (() => Promise<void>)[] = [
       ...trials.map((trial) => () => this.putTrial(runId, seq, trial)),
       ...jobs.map((job) => () => this.writeTickJob(runId, seq, job)),
+      // An entry never changes once written: a re-applied log puts the same item again.
+      ...results.map((result) => async () => {
+        await this.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { pk: runPk(runId), sk: resultSk(result.seq), entity: 'result', data: JSON.stringify(result) },
+          }),
+        );
+      }),
     ];
     await runLimited(writes, this.writeConcurrency);
   }

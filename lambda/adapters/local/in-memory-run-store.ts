@@ -14,6 +14,7 @@ import type {
   JobObservation,
   JobRecord,
   RecordObservationResult,
+  ResultEntry,
   RunRecord,
   RunSnapshot,
   RunStatus,
@@ -21,6 +22,7 @@ import type {
   RunSummary,
   StoreTokenResult,
   TickCommit,
+  TickView,
   TrialRecord,
 } from '../../core/orchestrator/records';
 import { isTerminalJobStatus } from '../../core/orchestrator/records';
@@ -61,6 +63,7 @@ interface PendingLog {
   readonly seq: number;
   readonly trials: readonly TrialRecord[];
   readonly jobs: readonly JobRecord[];
+  readonly results: readonly ResultEntry[];
 }
 
 interface RunEntry {
@@ -71,6 +74,8 @@ interface RunEntry {
   pending?: PendingLog;
   trials: Map<number, Stored<TrialRecord>>;
   jobs: Map<string, Stored<JobRecord>>;
+  /** The results log, by `seq`. */
+  results: Map<number, ResultEntry>;
 }
 
 /**
@@ -98,9 +103,10 @@ export class InMemoryRunStore implements RunStore {
       global: copyJson(scheduler.global),
       trials: new Map(),
       jobs: new Map(),
+      results: new Map(),
     };
     this.runs.set(run.runId, entry);
-    this.applyItems(entry, run.tickSeq, trials, []);
+    this.applyItems(entry, run.tickSeq, trials, [], []);
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -111,10 +117,7 @@ export class InMemoryRunStore implements RunStore {
   async loadSnapshot(runId: string): Promise<RunSnapshot> {
     const entry = this.entry(runId);
     const run = copyJson(entry.run);
-    if (entry.pending !== undefined) {
-      this.applyItems(entry, entry.pending.seq, entry.pending.trials, entry.pending.jobs);
-      entry.pending = undefined;
-    }
+    this.repair(entry);
     const trials = this.sortedTrials(entry);
     return {
       run,
@@ -128,6 +131,41 @@ export class InMemoryRunStore implements RunStore {
     };
   }
 
+  async loadTickView(runId: string): Promise<TickView> {
+    const entry = this.entry(runId);
+    const run = copyJson(entry.run);
+    this.repair(entry);
+    const jobs =
+      run.activeJobs === undefined
+        ? this.sortedJobs(entry).filter((j) => !j.told)
+        : run.activeJobs.flatMap((name) => {
+            const stored = entry.jobs.get(name);
+            return stored === undefined ? [] : [copyJson(stored.record)];
+          });
+    return { run, settings: copyJson(entry.settings), global: copyJson(entry.global), jobs };
+  }
+
+  async getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]> {
+    const entry = this.runs.get(runId);
+    if (entry === undefined) return [];
+    return [...new Set(trialIds)]
+      .sort((a, b) => a - b)
+      .flatMap((id) => {
+        const stored = entry.trials.get(id);
+        return stored === undefined ? [] : [copyJson(stored.record)];
+      });
+  }
+
+  async readResults(runId: string, from: number, to: number): Promise<ResultEntry[]> {
+    const entry = this.runs.get(runId);
+    const out: ResultEntry[] = [];
+    for (let seq = Math.max(0, from); entry !== undefined && seq < to; seq++) {
+      const result = entry.results.get(seq);
+      if (result !== undefined) out.push(copyJson(result));
+    }
+    return out;
+  }
+
   async commitTick(runId: string, expectedTickSeq: number, commit: TickCommit): Promise<number> {
     checkCommitRecords(runId, commit.trials, commit.jobs);
     const entry = this.entry(runId);
@@ -137,11 +175,11 @@ export class InMemoryRunStore implements RunStore {
     for (const [field, value] of runPatchEntries(commit.run, entry.run.status)) patched[field] = copyJson(value);
     entry.run = patched as unknown as RunRecord;
     entry.global = copyJson(commit.schedulerGlobal);
-    entry.pending = { seq, trials: copyJson(commit.trials), jobs: copyJson(commit.jobs) };
+    entry.pending = { seq, trials: copyJson(commit.trials), jobs: copyJson(commit.jobs), results: copyJson(commit.results ?? []) };
     const pending = entry.pending;
 
     await this.faults.afterRunUpdate?.();
-    this.applyItems(entry, seq, pending.trials, pending.jobs);
+    this.applyItems(entry, seq, pending.trials, pending.jobs, pending.results);
     await this.faults.afterItemsWritten?.();
     if (entry.pending?.seq === seq) entry.pending = undefined;
     return seq;
@@ -247,8 +285,24 @@ export class InMemoryRunStore implements RunStore {
     return entry;
   }
 
+  /** Re-applies a leftover commit log (a crash between a commit's first and last write). */
+  private repair(entry: RunEntry): void {
+    if (entry.pending !== undefined) {
+      this.applyItems(entry, entry.pending.seq, entry.pending.trials, entry.pending.jobs, entry.pending.results);
+      entry.pending = undefined;
+    }
+  }
+
   /** Writes a commit's items; an item already written by this commit or a later one is left alone. */
-  private applyItems(entry: RunEntry, seq: number, trials: readonly TrialRecord[], jobs: readonly JobRecord[]): void {
+  private applyItems(
+    entry: RunEntry,
+    seq: number,
+    trials: readonly TrialRecord[],
+    jobs: readonly JobRecord[],
+    results: readonly ResultEntry[],
+  ): void {
+    // Results-log entries never change once written (a re-applied log writes the same ones).
+    for (const result of results) if (!entry.results.has(result.seq)) entry.results.set(result.seq, copyJson(result));
     for (const trial of trials) {
       const stored = entry.trials.get(trial.trialId);
       if (stored !== undefined && stored.wseq >= seq) continue;

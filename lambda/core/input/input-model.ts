@@ -23,10 +23,14 @@ import {
 } from './defaults';
 import { TRAINING_INSTANCE_TYPES } from './instance-types';
 
-/** AMT's limit on MaxNumberOfTrainingJobs for every strategy but Random. */
-export const MAX_TRAINING_JOBS = 750;
-/** AMT's limit on MaxNumberOfTrainingJobs for Random. */
-export const MAX_TRAINING_JOBS_RANDOM = 10_000;
+/** AMT's limit on MaxNumberOfTrainingJobs for every strategy but Random (this tuner allows more). */
+export const AMT_MAX_TRAINING_JOBS = 750;
+/**
+ * This tuner's limit on MaxNumberOfTrainingJobs, for every strategy: AMT's limit for Random, an
+ * extension beyond AMT's 750 for the others (the scale benchmark runs 10,000 jobs,
+ * bench/RESULTS-SCALE.md). The account's SageMaker quotas are the real limit.
+ */
+export const MAX_TRAINING_JOBS = 10_000;
 /** AMT's limit on the number of tunable hyperparameters (all ranges together). */
 export const MAX_TUNABLE_HYPERPARAMETERS = 30;
 /** SageMaker's limit on a training job's hyperparameters (static, tunable and the resource one). */
@@ -178,10 +182,10 @@ const tuningJobConfig = obj(
       'The budget of the run.',
       {
         MaxNumberOfTrainingJobs: int(
-          'Exact cap on SageMaker training jobs (each rung of a Hyperband/ASHA trial is one job); never exceeded. At most 750 (10,000 for Random). Required except for Grid.',
-          { minimum: 1, maximum: MAX_TRAINING_JOBS_RANDOM, defaultDoc: 'Grid: the number of grid combinations (a larger value is capped to it)' },
+          'Exact cap on SageMaker training jobs (each rung of a Hyperband/ASHA trial is one job); never exceeded. At most 10,000 for every strategy (an extension: AMT allows 750 except for Random). Required except for Grid.',
+          { minimum: 1, maximum: MAX_TRAINING_JOBS, defaultDoc: 'Grid: the number of grid combinations (a larger value is capped to it)' },
         ),
-        MaxParallelTrainingJobs: int('How many training jobs may run at once; at most MaxNumberOfTrainingJobs.', {
+        MaxParallelTrainingJobs: int('How many training jobs may run at once; at most MaxNumberOfTrainingJobs and 100 (as AMT); the account\'s SageMaker quotas for the instance type are the real limit.', {
           minimum: 1,
           maximum: 100,
         }),
@@ -462,7 +466,7 @@ export const TUNING_INPUT: ObjectNode = obj(
       {
         MaxInitialFailures: int('The run fails when its first this-many finished training jobs all failed (a script that crashes, a metric regex that never matches).', {
           minimum: 0,
-          maximum: MAX_TRAINING_JOBS_RANDOM,
+          maximum: MAX_TRAINING_JOBS,
           default: DEFAULT_MAX_INITIAL_FAILURES,
         }),
         MaxFailedFraction: num('The run fails when more than this fraction of its finished training jobs failed, once MinFinishedJobs have finished.', {
@@ -472,7 +476,7 @@ export const TUNING_INPUT: ObjectNode = obj(
         }),
         MinFinishedJobs: int('How many training jobs must have finished before MaxFailedFraction applies.', {
           minimum: 1,
-          maximum: MAX_TRAINING_JOBS_RANDOM,
+          maximum: MAX_TRAINING_JOBS,
           default: DEFAULT_MIN_FINISHED_JOBS,
         }),
         MaxCapacityWaitInSeconds: int(

@@ -4,7 +4,7 @@
  */
 
 import { DEFAULT_RESOURCE_HYPERPARAMETER } from './defaults';
-import { MAX_TRAINING_JOBS, MAX_TRAINING_JOBS_RANDOM } from './input-model';
+import { MAX_TRAINING_JOBS } from './input-model';
 import { childPath, error, warning, type Problem } from './problem';
 import { viewGridSize } from './rules-ranges';
 import { isFifoStrategy, isMultiFidelityStrategy, numeric, sub, text, type InputView } from './view';
@@ -20,11 +20,6 @@ function limits(view: InputView): Problem[] {
   const jobsPath = childPath(at.path, 'MaxNumberOfTrainingJobs');
   if (at.value.MaxNumberOfTrainingJobs === undefined && strategy !== 'Grid') {
     out.push(error(jobsPath, `missing required field MaxNumberOfTrainingJobs in ResourceLimits: strategy ${strategy} needs it (only Grid derives it from the grid size)`));
-  }
-  if (maxJobs !== undefined && strategy !== 'Random' && maxJobs > MAX_TRAINING_JOBS) {
-    out.push(
-      error(jobsPath, `invalid MaxNumberOfTrainingJobs: got ${maxJobs}, allowed at most ${MAX_TRAINING_JOBS} for strategy ${strategy} (${MAX_TRAINING_JOBS_RANDOM} for Random)`, maxJobs),
-    );
   }
   if (maxJobs !== undefined && maxParallel !== undefined && maxParallel > maxJobs) {
     out.push(

@@ -52,6 +52,9 @@ export async function initRun(store: RunStore, request: InitRequest): Promise<In
     jobsSinceImprovement: 0,
     version: 0,
     tickSeq: 0,
+    activeJobs: [],
+    resultCount: 0,
+    failureTally: { succeeded: 0, failed: 0, reasons: [] },
   };
   try {
     await store.createRun(run, createScheduler(spec.scheduler.kind).init(spec.scheduler));

@@ -119,6 +119,59 @@ export interface RunRecord {
   readonly checkpoints?: 'found' | 'missing' | 'unknown';
   /** Warnings for the user, one line each (e.g. a script that saves no checkpoint). */
   readonly warnings?: readonly string[];
+  /**
+   * The run's active jobs: decided and not yet told to the scheduler (`Pending`, in flight, or
+   * ended and waiting for the next tick). Tick reads these jobs and no others. At most
+   * `MaxParallelTrainingJobs` in flight plus those that ended since the last tick, so at most
+   * 2 x 100 names of <= 63 characters (~13 KB). Absent in runs recorded before it existed:
+   * Tick then lists every job once.
+   */
+  readonly activeJobs?: readonly string[];
+  /**
+   * Mean duration of completed jobs per rung step (`<fromMilestone>-<milestone>`: one entry per
+   * step of the ladder, so O(rungs)); Tick checks a job for a lost event only once it runs
+   * longer than its step's mean (orchestrator/reconcile.ts).
+   */
+  readonly jobDurations?: Readonly<Record<string, { readonly n: number; readonly meanSeconds: number }>>;
+  /** Entries in the run's results log ({@link ResultEntry}); absent means 0. */
+  readonly resultCount?: number;
+  /**
+   * What the stop-early rule needs about the told jobs (`FailureConfig`), kept as a tally so no
+   * tick reads finished jobs; at most {@link MAX_FAILURE_REASONS} distinct reasons. Absent in
+   * runs recorded before it existed: Tick then counts from the job records once.
+   */
+  readonly failureTally?: StoredFailureTally;
+}
+
+/** The most distinct failure reasons {@link RunRecord.failureTally} keeps (further ones only count). */
+export const MAX_FAILURE_REASONS = 16;
+
+/** The stop-early rule's input, as the run record keeps it. */
+export interface StoredFailureTally {
+  /** Told jobs with a usable objective. */
+  readonly succeeded: number;
+  /** Told jobs that failed or completed without the objective. */
+  readonly failed: number;
+  /** One-line reasons with how many jobs gave each and the first such job, in first-seen order. */
+  readonly reasons: readonly { readonly reason: string; readonly count: number; readonly jobName: string }[];
+}
+
+/**
+ * One result the scheduler was told, in the run's results log: append-only, one entry per told
+ * result, never changed once written. Ticks rebuild from it what no longer fits in memory of one
+ * invocation: the promotion rungs of ASHA and asynchronous Hyperband (every result counts in its
+ * rung's ranking) and the bounded sampler history (best and most recent results per level).
+ * An entry is bounded by its configuration (<= 30 parameters; a few hundred bytes).
+ */
+export interface ResultEntry {
+  /** Position in the log: 0, 1, 2, ... (dense). */
+  readonly seq: number;
+  readonly trialId: number;
+  readonly bracket: number;
+  readonly milestone: number;
+  /** The objective at `milestone`; null when the job failed, stopped or reported none. */
+  readonly objective: number | null;
+  readonly config: Configuration;
 }
 
 /** The trial record: the scheduler's per-trial state plus what a leaderboard needs. */
@@ -183,6 +236,10 @@ export interface JobRecord {
   readonly attempt?: number;
   /** The job that retries this one (same trial and rung, resuming from the checkpoint). */
   readonly retriedAs?: string;
+  /** When Tick last described this job and found nothing new (lost-event reconciliation). */
+  readonly checkedAt?: string;
+  /** Checks that found nothing new since the record last changed (their interval backs off). */
+  readonly checks?: number;
   /** Attempts to create this job that were refused by throttling or quotas. */
   readonly startAttempts: number;
   readonly lastStartError?: string;
@@ -225,6 +282,22 @@ export interface TickCommit {
   /** Trials created or changed in this tick. */
   readonly trials: readonly TrialRecord[];
   /** Jobs created or changed in this tick. */
+  readonly jobs: readonly JobRecord[];
+  /**
+   * New entries of the results log, with consecutive `seq` from the run's `resultCount` (which
+   * the run patch moves past them).
+   *
+   * @default - none
+   */
+  readonly results?: readonly ResultEntry[];
+}
+
+/** What a tick reads first: the run, its scheduler settings and global state, and its active jobs. */
+export interface TickView {
+  readonly run: RunRecord;
+  readonly settings: SchedulerState['settings'];
+  readonly global: SchedulerState['global'];
+  /** The jobs `run.activeJobs` names (every job not told yet, for runs recorded without it). */
   readonly jobs: readonly JobRecord[];
 }
 
@@ -282,6 +355,15 @@ export interface RunStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Load run, scheduler state (global + trials), trials and jobs, consistently. */
   loadSnapshot(runId: string): Promise<RunSnapshot>;
+  /**
+   * Load what a tick needs first, consistently: the run (after re-applying a leftover commit
+   * log, as `loadSnapshot` does), then its active jobs. Reads O(active jobs) items.
+   */
+  loadTickView(runId: string): Promise<TickView>;
+  /** The trials with these ids (consistent reads; unknown ids are left out), in id order. */
+  getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]>;
+  /** Entries `from` .. `to - 1` of the run's results log, in order (those that exist). */
+  readResults(runId: string, from: number, to: number): Promise<ResultEntry[]>;
   /**
    * Apply a tick's writes if `expectedTickSeq` is still current; returns the new tickSeq.
    * Fails with `ConcurrentTick` otherwise. After a crash mid-commit the next

@@ -18,9 +18,11 @@ import { lastCurveValue, observeCurves, withFinishedCurve } from './early-stop';
 import { isRunFailure } from './errors';
 import { checkCapacityWait, checkFailures, failurePolicyOf, jobFailureSummary, type FailureCheck } from './failures';
 import { checkpointUri, MAX_JOB_ATTEMPTS, MAX_TRAINING_JOB_NAME_LENGTH, trainingJobName } from './naming';
-import type { JobRecord, RunRecord, RunStatus, RunStore, TrialRecord } from './records';
-import { isTerminalJobStatus } from './records';
+import type { JobRecord, ResultEntry, RunRecord, RunStatus, RunStore, StoredFailureTally, TrialRecord } from './records';
+import { isTerminalJobStatus, MAX_FAILURE_REASONS } from './records';
 import { beatsBest, checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
+import { addDuration, reconcile } from './reconcile';
+import { addToTally, boundedHistory, loadTickState, proposedConfigurations, tallyOfJobs, withCandidates } from './tick-state';
 import { buildTrainingJobRequest, type StorageDefaults } from './training-job-request';
 
 export interface OrchestratorDeps {
@@ -78,9 +80,9 @@ export interface TickResult {
 const IN_FLIGHT = new Set(['Pending', 'InProgress', 'Stopping']);
 
 export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickResult> {
-  let snapshot = await deps.store.loadSnapshot(runId);
-  if (await reconcile(deps, runId, snapshot.jobs)) snapshot = await deps.store.loadSnapshot(runId);
-  const { run } = snapshot;
+  let snapshot = await loadTickState(deps.store, runId);
+  if (await reconcile(deps, runId, snapshot.jobs, snapshot.run.jobDurations)) snapshot = await loadTickState(deps.store, runId);
+  const { run, incremental } = snapshot;
   const version = run.version;
   const notes: string[] = [];
   if (run.status === 'Completed' || run.status === 'Stopped' || run.status === 'Failed') {
@@ -96,6 +98,12 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const jobs = new Map(snapshot.jobs.map((j) => [j.jobName, j]));
   const changedJobs = new Map<string, JobRecord>();
   const trialsBefore = new Map(snapshot.trials.map((t) => [t.trialId, t]));
+  const ghosts = new Set(snapshot.ghosts);
+  const ghostStates = new Map([...ghosts].map((id) => [id, snapshot.scheduler.trials[String(id)]]));
+  const resultCount = run.resultCount ?? 0;
+  const newResults: ResultEntry[] = [];
+  let tally: StoredFailureTally = run.failureTally ?? { succeeded: 0, failed: 0, reasons: [] };
+  let jobDurations = run.jobDurations ?? {};
 
   // 0. Early stopping: what running jobs printed since the last tick; the poor ones are marked
   // here and stopped after the commit (a retried tick stops a marked job again).
@@ -149,8 +157,15 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     // A job that completed without the objective metric failed, for the run (AMT's ObjectiveStatus).
     const noObjective = job.status === 'Completed' && objective === null;
     const outcome = noObjective ? 'Failed' : outcomeOf(job);
+    const before = state.trials[String(job.trialId)];
     const told = scheduler.tell(state, { trialId: job.trialId, milestone: job.milestone, outcome, objective });
     state = told.state;
+    const after = state.trials[String(job.trialId)];
+    const key = String(job.milestone);
+    if (before !== undefined && !Object.prototype.hasOwnProperty.call(before.results, key) && after !== undefined && Object.prototype.hasOwnProperty.call(after.results, key)) {
+      const value = after.results[key];
+      newResults.push({ seq: resultCount + newResults.length, trialId: job.trialId, bracket: after.bracket, milestone: job.milestone, objective: value ?? null, config: after.config });
+    }
     notes.push(
       `${job.jobName} ${job.status}${early ? ' early' : ''}${objective === null ? '' : ` ${spec.objective.metricName}=${objective}`}${noObjective ? ' (no objective metric)' : ''}: ${told.decision} (${told.reason})`,
     );
@@ -173,6 +188,14 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     const updated: JobRecord = { ...job, objective, told: true, updatedAt: iso, ...(objectiveStatus === undefined ? {} : { objectiveStatus }) };
     jobs.set(job.jobName, updated);
     changedJobs.set(job.jobName, updated);
+    if (job.status === 'Completed' && job.startedAt !== undefined && job.endedAt !== undefined) {
+      jobDurations = addDuration(jobDurations, job, (Date.parse(job.endedAt) - Date.parse(job.startedAt)) / 1000);
+    }
+    if (objectiveStatus !== undefined) tally = addToTally(tally, job.jobName, jobFailureSummary(updated, spec.objective.metricName), MAX_FAILURE_REASONS);
+  }
+  // A run recorded before the tally existed counts from its job records (all loaded for it).
+  if (!incremental || run.failureTally === undefined) {
+    tally = tallyOfJobs(incremental ? [] : [...jobs.values()], (j) => jobFailureSummary(j, spec.objective.metricName));
   }
 
   // The warning about scripts that cannot resume (once per run): a trial that will be promoted
@@ -199,7 +222,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   let statusReason = run.statusReason;
   let endStatus = run.endStatus;
   if (status === 'Running' && finished.length > 0) {
-    const failing = failureCheck(spec, [...jobs.values()]);
+    const failing = failureCheck(spec, tally);
     if (failing.kind === 'fail') {
       status = 'Stopping';
       statusReason = failing.reason;
@@ -221,10 +244,21 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const inFlight = () => [...jobs.values()].filter((j) => IN_FLIGHT.has(j.status));
   if (status === 'Running') {
     const slots = Math.max(0, spec.maxParallelTrainingJobs - inFlight().length);
-    const proposed: Configuration[] = Object.values(state.trials).map((t) => t.config);
-    const history = [...(await warmStartHistory(deps.store, spec)), ...observations(state)];
+    // The trials a promotion would resume are loaded in place of their ghosts.
+    state = await withCandidates(deps.store, runId, state, ghosts, trialsBefore, slots);
+    const proposed: Configuration[] = incremental
+      ? proposedConfigurations(spec, state, ghosts, snapshot.results)
+      : Object.values(state.trials).map((t) => t.config);
+    const parents = slots > 0 ? await warmStartHistory(deps.store, spec) : [];
+    let history: Observation[] | undefined;
+    const historyOf = (): Observation[] => {
+      if (!incremental) return observations(state);
+      if (!LEARNING_SAMPLERS.has(spec.sampler)) return [];
+      return boundedHistory([...(snapshot.results ?? []), ...newResults], objectiveType);
+    };
     const sampler = createSampler(spec.sampler, { seed: run.seed });
     const propose = (trialId: number): Configuration | null => {
+      history ??= [...parents, ...historyOf()];
       const config = sampler.suggest(spec.space, { trialId, proposed, history, objectiveType }, rngFor(run.seed, trialId));
       if (config !== null) proposed.push(config);
       return config;
@@ -262,8 +296,17 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const ended = status === 'Completed' || status === 'Stopped' || status === 'Failed';
 
   // 5. Commit (write-ahead): decisions are durable before any job is created.
+  const bookkeeping = incremental
+    ? {
+        activeJobs: [...jobs.values()].filter((j) => !j.told).map((j) => j.jobName),
+        resultCount: resultCount + newResults.length,
+        failureTally: tally,
+        jobDurations,
+      }
+    : {};
   await deps.store.commitTick(runId, run.tickSeq, {
     run: {
+      ...bookkeeping,
       status,
       statusReason,
       endStatus,
@@ -276,8 +319,9 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       ...(earlyStopping === run.earlyStopping ? {} : { earlyStopping }),
     },
     schedulerGlobal: state.global,
-    trials: changedTrials(run, state, trialsBefore, iso),
+    trials: changedTrials(run, state, trialsBefore, ghosts, ghostStates, iso),
     jobs: [...changedJobs.values()],
+    ...(incremental && newResults.length > 0 ? { results: newResults } : {}),
   });
 
   // 6. Act.
@@ -343,20 +387,6 @@ export async function tickOrFail(deps: OrchestratorDeps, runId: string): Promise
     await deps.store.setRunStatus(runId, 'Stopping', error.message, deps.now().toISOString(), 'Failed');
     return { runId, status: 'running', version: run.version, running: 0, pending: 0, retryAfterSeconds: 1, notes: [`failing: ${error.message}`] };
   }
-}
-
-/** Re-read in-flight jobs whose record is stale (a lost event); true when anything changed. */
-async function reconcile(deps: OrchestratorDeps, runId: string, jobs: readonly JobRecord[]): Promise<boolean> {
-  const cutoff = deps.now().getTime() - deps.reconcileAfterSeconds * 1000;
-  let changed = false;
-  for (const job of jobs) {
-    if ((job.status !== 'InProgress' && job.status !== 'Stopping') || Date.parse(job.updatedAt) > cutoff) continue;
-    const observation = await deps.backend.describeJob(job.jobName);
-    if (observation === undefined) continue;
-    const result = await deps.store.recordObservation(runId, observation, deps.now().toISOString());
-    if (result.kind === 'changed') changed = true;
-  }
-  return changed;
 }
 
 /**
@@ -477,12 +507,20 @@ function changedTrials(
   run: RunRecord,
   state: SchedulerState,
   before: ReadonlyMap<number, TrialRecord>,
+  ghosts: ReadonlySet<number>,
+  ghostStates: ReadonlyMap<number, TrialState>,
   iso: string,
 ): TrialRecord[] {
   const out: TrialRecord[] = [];
   const type = run.spec.objective.type;
   for (const trial of Object.values(state.trials)) {
     const previous = before.get(trial.trialId);
+    // Ghosts are rebuilt from the results log and never written back (a trial the scheduler
+    // resumes was loaded in place of its ghost first: `withCandidates`).
+    if (ghosts.has(trial.trialId)) {
+      if (trial !== ghostStates.get(trial.trialId)) throw new Error(`internal error: the scheduler changed trial ${trial.trialId}, which was not loaded`);
+      continue;
+    }
     if (previous !== undefined && sameTrialState(previous, trial)) continue;
     const values = Object.values(trial.results).filter((v): v is number => v !== null);
     let bestObjective: number | undefined;
@@ -610,17 +648,13 @@ function sameStrings(a: Readonly<Record<string, string>>, b: Readonly<Record<str
   return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
-/** The stop-early rule over the run's jobs (told ones carry their objective status). */
-function failureCheck(spec: TuningSpec, jobs: readonly JobRecord[]): FailureCheck {
-  const finished = jobs
-    .filter((j) => j.told && j.objectiveStatus !== undefined)
-    .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? '') || a.jobName.localeCompare(b.jobName));
+/** The stop-early rule over the run's tally of told jobs. */
+function failureCheck(spec: TuningSpec, tally: StoredFailureTally): FailureCheck {
   const failures: { jobName: string; reason: string }[] = [];
-  for (const job of finished) {
-    const reason = job.objectiveStatus === 'Failed' ? jobFailureSummary(job, spec.objective.metricName) : undefined;
-    if (reason !== undefined) failures.push({ jobName: job.jobName, reason });
-  }
-  return checkFailures({ succeeded: finished.length - failures.length, failed: failures.length }, failures, failurePolicyOf(spec));
+  for (const r of tally.reasons) for (let i = 0; i < r.count; i++) failures.push({ jobName: r.jobName, reason: r.reason });
+  // Reasons past the tally's bound count, without their text.
+  for (let i = failures.length; i < tally.failed; i++) failures.push({ jobName: '', reason: 'other reasons' });
+  return checkFailures({ succeeded: tally.succeeded, failed: tally.failed }, failures, failurePolicyOf(spec));
 }
 
 /** The S3 prefix a trial's checkpoints go to (what its jobs get as CheckpointConfig.S3Uri). */

@@ -28,9 +28,18 @@ describe('budget', () => {
     ]);
   });
 
-  it('allows at most 750 training jobs except for Random', () => {
-    expect(problemsWith((i) => setAt(i, `${LIMITS}.MaxNumberOfTrainingJobs`, 751))).toEqual([
-      err(`${LIMITS}.MaxNumberOfTrainingJobs`, 'invalid MaxNumberOfTrainingJobs: got 751, allowed at most 750 for strategy Hyperband (10000 for Random)', 751),
+  it('allows 10,000 training jobs for every strategy (beyond AMT\'s 750), not more', () => {
+    expect(problemsWith((i) => setAt(i, `${LIMITS}.MaxNumberOfTrainingJobs`, 751))).toEqual([]);
+    expect(problemsWith((i) => setAt(i, `${LIMITS}.MaxNumberOfTrainingJobs`, 10_000))).toEqual([]);
+    expect(problemsWith((i) => setAt(i, `${LIMITS}.MaxNumberOfTrainingJobs`, 10_001))).toEqual([
+      err(`${LIMITS}.MaxNumberOfTrainingJobs`, 'invalid MaxNumberOfTrainingJobs: got 10001, allowed 1 to 10000', 10_001),
+    ]);
+  });
+
+  it('allows 100 training jobs in parallel, not more', () => {
+    expect(problemsWith((i) => (setAt(i, `${LIMITS}.MaxNumberOfTrainingJobs`, 10_000), setAt(i, `${LIMITS}.MaxParallelTrainingJobs`, 100)))).toEqual([]);
+    expect(problemsWith((i) => (setAt(i, `${LIMITS}.MaxNumberOfTrainingJobs`, 10_000), setAt(i, `${LIMITS}.MaxParallelTrainingJobs`, 101)))).toEqual([
+      err(`${LIMITS}.MaxParallelTrainingJobs`, 'invalid MaxParallelTrainingJobs: got 101, allowed 1 to 100', 101),
     ]);
   });
 
@@ -77,11 +86,13 @@ describe('Grid', () => {
     ]);
   });
 
-  it('rejects a grid larger than 750 without MaxNumberOfTrainingJobs', () => {
-    const big = Array.from({ length: 3 }, (_, k) => ({ Name: `p${k}`, Values: Array.from({ length: 10 }, (_, v) => String(v)) }));
+  it('rejects a grid larger than 10,000 without MaxNumberOfTrainingJobs', () => {
+    const big = Array.from({ length: 5 }, (_, k) => ({ Name: `p${k}`, Values: Array.from({ length: 7 }, (_, v) => String(v)) }));
     expect(problemsWith((i) => (grid(i), setAt(i, `${RANGES}.CategoricalParameterRanges`, big)))).toEqual([
-      err(`${LIMITS}.MaxNumberOfTrainingJobs`, 'the grid has 1000 combinations, more than the 750 training jobs allowed: set MaxNumberOfTrainingJobs or use fewer values', 1000),
+      err(`${LIMITS}.MaxNumberOfTrainingJobs`, 'the grid has 16807 combinations, more than the 10000 training jobs allowed: set MaxNumberOfTrainingJobs or use fewer values', 16807),
     ]);
+    const fits = Array.from({ length: 3 }, (_, k) => ({ Name: `p${k}`, Values: Array.from({ length: 10 }, (_, v) => String(v)) }));
+    expect(problemsWith((i) => (grid(i), setAt(i, `${RANGES}.CategoricalParameterRanges`, fits)))).toEqual([]);
   });
 
   it('also needs categorical ranges for Sampler Grid with another strategy', () => {

@@ -365,9 +365,9 @@ describe('AWS errors that fail the run', () => {
   it('tickOrFail: a denial anywhere in the tick fails the run instead of the execution, once', async () => {
     const world = await createWorld(input({ maxJobs: 5, maxParallel: 2 }), good);
     await tick(world.deps, world.runId);
-    const load = world.store.loadSnapshot.bind(world.store);
+    const load = world.store.loadTickView.bind(world.store);
     const denied = new RequestRejected("dynamodb:Query on 'results' was rejected (ResourceNotFoundException: Requested resource not found)", 'dynamodb:Query');
-    world.store.loadSnapshot = async () => {
+    world.store.loadTickView = async () => {
       throw denied;
     };
     // First: the run is marked failing and the loop goes on (to stop its jobs).
@@ -376,7 +376,7 @@ describe('AWS errors that fail the run', () => {
     expect(await world.store.getRun(world.runId)).toMatchObject({ status: 'Stopping', endStatus: 'Failed', statusReason: denied.message });
     // Again: the run is failing already, so the error goes to the state machine (RunFailed).
     await expect(tickOrFail(world.deps, world.runId)).rejects.toBe(denied);
-    world.store.loadSnapshot = load;
+    world.store.loadTickView = load;
     await runToEnd(world);
     expect((await world.store.getRun(world.runId))?.status).toBe('Failed');
     expect(world.backend.runningJobs()).toEqual([]);

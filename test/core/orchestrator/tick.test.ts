@@ -244,14 +244,14 @@ describe('stopping', () => {
 
   it('a tick that loaded the run before a stop cannot commit over it', async () => {
     const world = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 10, maxParallel: 3 }), objective);
-    const load = world.store.loadSnapshot.bind(world.store);
-    world.store.loadSnapshot = async (runId) => {
-      const snapshot = await load(runId);
+    const load = world.store.loadTickView.bind(world.store);
+    world.store.loadTickView = async (runId) => {
+      const view = await load(runId);
       await stopRun(world.deps, world.runId, 'stop request');
-      return snapshot;
+      return view;
     };
     await expect(tick(world.deps, world.runId)).rejects.toThrow(/another tick committed/);
-    world.store.loadSnapshot = load;
+    world.store.loadTickView = load;
     expect(world.backend.createdJobs()).toHaveLength(0);
     expect((await tick(world.deps, world.runId)).status).toBe('done');
   });

@@ -114,19 +114,16 @@ describe('ASHA (promotion variant), r_min=1, R=9, eta=3: milestones 1, 3, 9', ()
     let a = asha.ask(s, { slots: 5, propose });
     expect(summary(a.decisions)).toEqual(['start 0@1', 'start 1@1', 'start 2@1']);
     s = tellAll(a.state, [done(0, 1, 0.4), done(1, 1, 0.2), done(2, 1, 0.6)]);
-    // Act 2: promote trial 1 (job 4); the last job is held while trial 1 runs below R.
+    // Act 2: promote trial 1 (job 4); the last job is held while trial 1 runs below R, so a
+    // free slot resumes the trial next in line (trial 0, rank 2 of 3) instead of idling (job 5).
     a = asha.ask(s, { slots: 5, propose });
-    expect(summary(a.decisions)).toEqual(['resume 1:1->3']);
-    a = asha.ask(a.state, { slots: 4, propose });
-    expect(summary(a.decisions)).toEqual(['wait']);
-    expect(a.decisions[0].reason).toMatch(/^holding the last 1 job\(s\) for promotions/);
-    // Act 3: rung 1 has one result (nothing promotable), nothing runs: the last job starts a new trial.
-    s = tellAll(a.state, [done(1, 3, 0.1)]);
-    a = asha.ask(s, { slots: 5, propose });
-    expect(summary(a.decisions)).toEqual(['start 3@1']);
+    expect(summary(a.decisions)).toEqual(['resume 1:1->3', 'resume 0:1->3']);
+    expect(a.decisions[1].reason).toMatch(/^winding down: resumed trial 0 from rung 0 \(r=1\) to r=3, next in line \(rank 2 of 3/);
     expect(a.state.global.jobsStarted).toBe(5);
-    expect(summary(asha.ask(a.state, { slots: 4, propose }).decisions)).toEqual(['wait']);
-    s = tellAll(a.state, [done(3, 1, 0.9)]);
+    // Act 3: the budget is used: wait for the running jobs, then done.
+    a = asha.ask(a.state, { slots: 3, propose });
+    expect(summary(a.decisions)).toEqual(['wait']);
+    s = tellAll(a.state, [done(1, 3, 0.1), done(0, 3, 0.3)]);
     const end = asha.ask(s, { slots: 5, propose });
     expect(end.decisions).toEqual([{ kind: 'done', reason: 'budget used: 5 of 5 training jobs started; all jobs finished' }]);
   });
