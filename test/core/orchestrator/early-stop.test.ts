@@ -96,9 +96,8 @@ async function runWatching(world: World, logs: EpochLogs): Promise<TickResult[]>
 
 /** A run of `input` ticked to its end while watching; its run and job records. */
 async function finishedRun(input: TuningInput) {
-  let world: World | undefined;
-  world = await createWorld(input, objective);
-  await runWatching(world, new EpochLogs(() => world as World));
+  const world = await createWorld(input, objective);
+  await runWatching(world, new EpochLogs(() => world));
   return { run: await world.store.getRun(world.runId), jobs: await world.store.listJobs(world.runId) };
 }
 
@@ -152,9 +151,8 @@ describe('early stopping through the tick', () => {
   });
 
   it('a log that cannot be read is a note, not a failure; the job is read again next tick', async () => {
-    let world: World | undefined;
-    world = await createWorld(autoInput({ maxJobs: 4, maxParallel: 4 }), objective);
-    const logs = new EpochLogs(() => world as World);
+    const world = await createWorld(autoInput({ maxJobs: 4, maxParallel: 4 }), objective);
+    const logs = new EpochLogs(() => world);
     const deps = { ...world.deps, logs };
     await tick(deps, world.runId);
     world.clock.ms += 2 * EPOCH_SECONDS * 1000;
@@ -170,9 +168,8 @@ describe('early stopping through the tick', () => {
   });
 
   it('reads a long log page by page, without reading a line twice', async () => {
-    let world: World | undefined;
-    world = await createWorld(autoInput({ maxJobs: 1, maxParallel: 1 }), objective);
-    const logs = new EpochLogs(() => world as World, 3);
+    const world = await createWorld(autoInput({ maxJobs: 1, maxParallel: 1 }), objective);
+    const logs = new EpochLogs(() => world, 3);
     const deps = { ...world.deps, logs };
     await tick(deps, world.runId);
     world.clock.ms += 4 * EPOCH_SECONDS * 1000;
@@ -185,9 +182,8 @@ describe('early stopping through the tick', () => {
   });
 
   it('a marked job that is still running is stopped again by the next tick (a lost stop)', async () => {
-    let world: World | undefined;
-    world = await createWorld(autoInput({ maxJobs: 1, maxParallel: 1 }), objective);
-    const logs = new EpochLogs(() => world as World);
+    const world = await createWorld(autoInput({ maxJobs: 1, maxParallel: 1 }), objective);
+    const logs = new EpochLogs(() => world);
     await tick({ ...world.deps, logs }, world.runId);
     const [job] = await world.store.listJobs(world.runId);
     await world.store.updateJob(world.runId, job?.jobName as string, { stoppedEarly: { epoch: 2, reason: 'test', at: new Date(world.clock.ms).toISOString() } });
