@@ -243,7 +243,8 @@ async function main(): Promise<void> {
       cpuModel: cpus[0]?.model.trim() ?? 'unknown',
       cpuCount: cpus.length,
       gitCommit: git(['rev-parse', 'HEAD']),
-      gitDirty: (git(['status', '--porcelain']) ?? '').length > 0,
+      // The run's own output (bench/results/, the partial file) does not count as a change.
+      gitDirty: (git(['status', '--porcelain', '--', '.', ':!bench/results', ':!bench/RESULTS-REAL.md']) ?? '').length > 0,
       wallSeconds: (Date.now() - started) / 1000,
       cpuSeconds: results.reduce((a, r) => a + r.cpuSeconds, 0),
       epochsComputed: results.reduce((a, r) => a + r.stats.epochsComputed, 0),
