@@ -74,11 +74,13 @@ describe('hpo validate', () => {
     try {
       const input = JSON.parse(readFileSync(join(ROOT, 'examples/bayesian/tuning.json'), 'utf8')) as Record<string, Record<string, unknown>>;
       input.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType = 'Auto';
+      // A built-in algorithm: no MetricDefinitions regex, so early stopping cannot read the objective.
+      input.TrainingJobDefinition.AlgorithmSpecification = { AlgorithmName: 'xgboost', TrainingInputMode: 'File' };
       writeFileSync(join(dir, 'tuning.json'), JSON.stringify(input));
       const c = capture(dir);
       expect(await main(['validate', 'tuning.json'], c.io)).toBe(0);
       expect(c.out()).toBe(
-        'warning $.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType: ignored TrainingJobEarlyStoppingType "Auto": this tuner sees final metrics only; use strategy Hyperband or ASHA to stop poor trials early\n' +
+        'warning $.HyperParameterTuningJobConfig.TrainingJobEarlyStoppingType: ignored TrainingJobEarlyStoppingType "Auto": early stopping reads the objective after each epoch with its MetricDefinitions regex, and this definition has none for the objective (a built-in algorithm); jobs train to the end\n' +
           'tuning.json: valid (Bayesian, 4 parameters, 30 training jobs), 1 warning\n',
       );
     } finally {
