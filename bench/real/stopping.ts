@@ -4,8 +4,9 @@
  * what `TrainingJobEarlyStoppingType: Auto` (AMT's median rule) would do for Random and
  * Bayesian, and what the stopping variant of ASHA would do for scripts that cannot checkpoint.
  *
- * The orchestrator does not run these yet (it sees final metrics only; the wiring is described
- * in docs/design.md), so this simulation drives the decision functions directly: every trial is
+ * The orchestrator runs both (`orchestrator/early-stop.ts`: curves read from the jobs' logs, see
+ * docs/design.md); this simulation drives the same decision functions directly, without the
+ * orchestrator's log reading and tick cadence (a stop lands at the epoch it is decided): every trial is
  * one job that trains epoch after epoch (`service.ts`, the same model code), reports its
  * validation accuracy after each epoch, and is stopped when the rule says so; `PARALLEL_JOBS`
  * jobs run at once in virtual time (each job pays `JOB_STARTUP_SECONDS` once, each epoch the
