@@ -147,6 +147,22 @@ async function runTasks(tasks: readonly RealTask[], size: number, onDone: (r: Re
   return results;
 }
 
+/** What the meta sums over the finished tasks, and the defaults the targets are about. */
+function tally(tasks: readonly RealTaskResult[]): Pick<RealResults['meta'], 'cpuSeconds' | 'epochsComputed' | 'epochsCached' | 'defaultMultiFidelity' | 'defaultBayesian'> {
+  return {
+    cpuSeconds: tasks.reduce((a, r) => a + r.cpuSeconds, 0),
+    epochsComputed: tasks.reduce((a, r) => a + r.stats.epochsComputed, 0),
+    epochsCached: tasks.reduce((a, r) => a + r.stats.epochsCached, 0),
+    defaultMultiFidelity: DEFAULT_MULTI_FIDELITY,
+    defaultBayesian: DEFAULT_BAYESIAN,
+  };
+}
+
+/** Every run of the tasks, by problem, method and seed. */
+function runsOf(tasks: readonly RealTaskResult[]): RealResults['runs'] {
+  return tasks.flatMap((r) => r.runs).sort((a, b) => a.problem.localeCompare(b.problem) || a.method.localeCompare(b.method) || a.seed - b.seed);
+}
+
 /**
  * The results of a run that was cut short, from its `real-partial.jsonl` (one finished task a
  * line): the meta says how many tasks finished; the seeds are those with every problem done.
@@ -174,13 +190,9 @@ export function resultsFromPartial(jsonlPath: string, command: string): RealResu
       gitCommit: git(['rev-parse', 'HEAD']),
       gitDirty: null,
       wallSeconds: 0,
-      cpuSeconds: kept.reduce((a, r) => a + r.cpuSeconds, 0),
-      epochsComputed: kept.reduce((a, r) => a + r.stats.epochsComputed, 0),
-      epochsCached: kept.reduce((a, r) => a + r.stats.epochsCached, 0),
-      defaultMultiFidelity: DEFAULT_MULTI_FIDELITY,
-      defaultBayesian: DEFAULT_BAYESIAN,
+      ...tally(kept),
     },
-    runs: kept.flatMap((r) => r.runs).sort((a, b) => a.problem.localeCompare(b.problem) || a.method.localeCompare(b.method) || a.seed - b.seed),
+    runs: runsOf(kept),
   };
 }
 
@@ -246,13 +258,9 @@ async function main(): Promise<void> {
       // The run's own output (bench/results/, the partial file) does not count as a change.
       gitDirty: (git(['status', '--porcelain', '--', '.', ':!bench/results', ':!bench/RESULTS-REAL.md']) ?? '').length > 0,
       wallSeconds: (Date.now() - started) / 1000,
-      cpuSeconds: results.reduce((a, r) => a + r.cpuSeconds, 0),
-      epochsComputed: results.reduce((a, r) => a + r.stats.epochsComputed, 0),
-      epochsCached: results.reduce((a, r) => a + r.stats.epochsCached, 0),
-      defaultMultiFidelity: DEFAULT_MULTI_FIDELITY,
-      defaultBayesian: DEFAULT_BAYESIAN,
+      ...tally(results),
     },
-    runs: results.flatMap((r) => r.runs).sort((a, b) => a.problem.localeCompare(b.problem) || a.method.localeCompare(b.method) || a.seed - b.seed),
+    runs: runsOf(results),
   };
   const json = path.join(dir, 'real.json');
   const md = args.out === undefined ? path.join(__dirname, '..', 'RESULTS-REAL.md') : path.join(dir, 'RESULTS-REAL.md');

@@ -22,7 +22,7 @@ import type {
   TrialRecord,
 } from '../core/orchestrator/records';
 import { isTerminalJobStatus } from '../core/orchestrator/records';
-import type { SchedulerState, TrialState } from '../core/ports';
+import type { SchedulerState } from '../core/ports';
 
 /**
  * Test hooks that simulate a crash (throw) or a stalled writer (return a promise that settles
@@ -247,18 +247,8 @@ export function applyJobPatch(
   return next as unknown as JobRecord;
 }
 
-/** The scheduler's view of a trial record: exactly the {@link TrialState} fields. */
-export function trialStateOf(trial: TrialRecord): TrialState {
-  return {
-    trialId: trial.trialId,
-    config: trial.config,
-    bracket: trial.bracket,
-    status: trial.status,
-    milestone: trial.milestone,
-    results: trial.results,
-    promotedFrom: trial.promotedFrom,
-  };
-}
+/** The scheduler's view of a trial record (kept with the tick's loading, in the core). */
+export { trialStateOf } from '../core/orchestrator/tick-state';
 
 /**
  * Trial records for the trials a scheduler state holds at `createRun` (usually none).

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback';
 import type { EventBridgeEvent, LocalEventBus } from './bus';
+import { readBodyLimited } from '../http-body';
 
 /** A running local EventBridge endpoint. */
 export interface EventBridgeEndpoint {
@@ -58,16 +59,8 @@ function send(res: ServerResponse, status: number, body: Body): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new RequestError('ValidationException', `request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyLimited(req, MAX_BODY_BYTES, () => new RequestError('ValidationException', `request body larger than ${MAX_BODY_BYTES} bytes`));
 }
 
 /** The event of one entry, or the entry's error. */

@@ -21,6 +21,7 @@ import { listenOnLoopback } from '../loopback';
 import { SfnServiceError } from './errors';
 import type { ExecutionDescription, ExecutionStatus } from './events';
 import type { LocalStepFunctions } from './runner';
+import { readBodyLimited } from '../http-body';
 
 /** A running local Step Functions endpoint. */
 export interface SfnEndpoint {
@@ -134,16 +135,8 @@ function sendError(res: ServerResponse, status: number, type: string, message: s
   send(res, status, { __type: type, message });
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new SfnServiceError('ValidationException', `request body larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyLimited(req, MAX_BODY_BYTES, () => new SfnServiceError('ValidationException', `request body larger than ${MAX_BODY_BYTES} bytes`));
 }
 
 async function handle(local: LocalStepFunctions, req: IncomingMessage, res: ServerResponse): Promise<void> {
