@@ -14,7 +14,8 @@ import { formatProblems, toTuningSpec, validateTuningInput, type TuningInput } f
 import { finalizeRun, type RunOutcome } from '../lambda/core/orchestrator/finalize';
 import { initRun } from '../lambda/core/orchestrator/init';
 import { recordJobEvent } from '../lambda/core/orchestrator/job-event';
-import type { JobRecord, RunRecord } from '../lambda/core/orchestrator/records';
+import type { TrainingBackend } from '../lambda/core/orchestrator/backend';
+import type { JobRecord, RunRecord, RunStore } from '../lambda/core/orchestrator/records';
 import { tick, type OrchestratorDeps } from '../lambda/core/orchestrator/tick';
 import type { TaskWaker } from '../lambda/core/orchestrator/waker';
 import type { SchedulerState } from '../lambda/core/ports';
@@ -29,7 +30,7 @@ export const TICKS_BEFORE_CONTINUE_AS_NEW = 1000;
 export const USD_PER_STATE_TRANSITION = 0.025 / 1000;
 
 /** A waker that only counts: in virtual time, the driver itself resumes the loop. */
-class CountingWaker implements TaskWaker {
+export class CountingWaker implements TaskWaker {
   wakes = 0;
   async wake(): Promise<'woken' | 'expired'> {
     this.wakes += 1;
@@ -95,6 +96,19 @@ export interface RunVirtualOptions {
  *
  * @throws Error when the input does not validate or the run does not finish.
  */
+/** The orchestrator's dependencies in a benchmark: virtual time, the bench job prefix and storage. */
+export function benchDeps(store: RunStore, backend: TrainingBackend, clock: { readonly ms: number }, reconcileAfterSeconds: number): OrchestratorDeps & { waker: CountingWaker } {
+  return {
+    store,
+    backend,
+    waker: new CountingWaker(),
+    now: () => new Date(clock.ms),
+    jobNamePrefix: BENCH_JOB_PREFIX,
+    storage: { checkpointBase: 's3://bench/checkpoints', outputBase: 's3://bench/output' },
+    reconcileAfterSeconds,
+  };
+}
+
 export async function runVirtual(input: TuningInput, objective: Objective, options: RunVirtualOptions = {}): Promise<VirtualRunResult> {
   const problems = validateTuningInput(input);
   if (problems.some((p) => p.severity === 'error')) throw new Error(`invalid benchmark input:\n${formatProblems(problems)}`);
@@ -102,16 +116,7 @@ export async function runVirtual(input: TuningInput, objective: Objective, optio
   const clock = { ms: startMs };
   const store = new InMemoryRunStore();
   const backend = new SimulatedBackend({ objective, clock: () => clock.ms });
-  const waker = new CountingWaker();
-  const deps: OrchestratorDeps & { waker: TaskWaker } = {
-    store,
-    backend,
-    waker,
-    now: () => new Date(clock.ms),
-    jobNamePrefix: BENCH_JOB_PREFIX,
-    storage: { checkpointBase: 's3://bench/checkpoints', outputBase: 's3://bench/output' },
-    reconcileAfterSeconds: 3600,
-  };
+  const deps = benchDeps(store, backend, clock, 3600);
   const { runId } = await initRun(store, {
     input: input as unknown as Record<string, unknown>,
     spec: toTuningSpec(input),

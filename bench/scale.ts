@@ -28,11 +28,10 @@ import { formatProblems, toTuningSpec, validateTuningInput } from '../lambda/cor
 import { finalizeRun } from '../lambda/core/orchestrator/finalize';
 import { initRun } from '../lambda/core/orchestrator/init';
 import { recordJobEvent } from '../lambda/core/orchestrator/job-event';
-import { tick, type OrchestratorDeps } from '../lambda/core/orchestrator/tick';
+import { tick } from '../lambda/core/orchestrator/tick';
 import { parkTaskToken } from '../lambda/core/orchestrator/wait';
-import type { TaskWaker } from '../lambda/core/orchestrator/waker';
 import { createTable, startDynamoDb } from '../local/dynamodb/dynalite';
-import { BENCH_JOB_PREFIX, TICKS_BEFORE_CONTINUE_AS_NEW } from './driver';
+import { benchDeps, TICKS_BEFORE_CONTINUE_AS_NEW } from './driver';
 import { fnv1a, mlp4d } from './objectives';
 import { benchInput, benchObjective, strategyById } from './quality';
 
@@ -146,14 +145,6 @@ function estimatingStore(store: InMemoryRunStore, meter: CapacityMeter): RunStor
   return store;
 }
 
-class CountingWaker implements TaskWaker {
-  wakes = 0;
-  async wake(): Promise<'woken' | 'expired'> {
-    this.wakes += 1;
-    return 'woken';
-  }
-}
-
 interface Invocations {
   count: number;
   ms: number;
@@ -233,16 +224,7 @@ export async function runScale(
   backend.stopJob = async (n) => (count('StopTrainingJob'), counted.stopJob(n));
   backend.releaseWarmPool = async (n) => (count('UpdateTrainingJob'), counted.releaseWarmPool(n));
 
-  const waker = new CountingWaker();
-  const deps: OrchestratorDeps & { waker: TaskWaker } = {
-    store,
-    backend,
-    waker,
-    now: () => new Date(clock.ms),
-    jobNamePrefix: BENCH_JOB_PREFIX,
-    storage: { checkpointBase: 's3://bench/checkpoints', outputBase: 's3://bench/output' },
-    reconcileAfterSeconds: RECONCILE_AFTER_SECONDS,
-  };
+  const deps = benchDeps(store, backend, clock, RECONCILE_AFTER_SECONDS);
   const invocations: Record<string, Invocations> = {};
   const invoke = async <T>(fn: string, body: () => Promise<T>, logLines: (result: T) => number[]): Promise<T> => {
     meter.current = fn;
@@ -322,7 +304,7 @@ export async function runScale(
       wakeAt = clock.ms + result.retryAfterSeconds * 1000;
     } else {
       waits += 1;
-      const parked = await invoke('wait-for-change', () => parkTaskToken(store, waker, { runId, taskToken: `t${ticks}`, version: result.version }), () => []);
+      const parked = await invoke('wait-for-change', () => parkTaskToken(store, deps.waker, { runId, taskToken: `t${ticks}`, version: result.version }), () => []);
       wakeAt = parked === 'woken-immediately' ? clock.ms : clock.ms + POLL_INTERVAL_SECONDS * 1000;
       const next = backend.nextEndTime();
       if (next !== undefined && next < wakeAt) wakeAt = Math.max(clock.ms, next);
