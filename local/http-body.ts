@@ -1,4 +1,4 @@
-/** Reading a request body on the twin's HTTP endpoints, with a size limit. */
+/** Request bodies on the twin's HTTP endpoints: read with a size limit, parsed as a JSON object. */
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -16,4 +16,17 @@ export async function readBodyLimited(req: IncomingMessage, maxBytes: number, to
     chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A JSON request body as an object: `{}` for an empty body or a JSON value that is not an object,
+ * undefined when the text is not JSON (the service answers `SerializationException`).
+ */
+export function parseJsonObject<T extends object>(text: string): T | undefined {
+  try {
+    const parsed: unknown = text === '' ? {} : JSON.parse(text);
+    return (typeof parsed === 'object' && parsed !== null ? parsed : {}) as T;
+  } catch {
+    return undefined;
+  }
 }

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback';
 import type { EventBridgeEvent, LocalEventBus } from './bus';
-import { readBodyLimited } from '../http-body';
+import { parseJsonObject, readBodyLimited } from '../http-body';
 
 /** A running local EventBridge endpoint. */
 export interface EventBridgeEndpoint {
@@ -127,12 +127,8 @@ async function handle(bus: LocalEventBus, options: EventBridgeEndpointOptions, r
     return send(res, 400, { __type: 'UnknownOperationException', message: `the local eventbridge endpoint does not serve '${target}' (serves PutEvents)` });
   }
   try {
-    const text = await readBody(req);
-    let body: Body;
-    try {
-      const parsed: unknown = text === '' ? {} : JSON.parse(text);
-      body = typeof parsed === 'object' && parsed !== null ? (parsed as Body) : {};
-    } catch {
+    const body = parseJsonObject<Body>(await readBody(req));
+    if (body === undefined) {
       return send(res, 400, { __type: 'SerializationException', message: 'the request body is not valid JSON' });
     }
     send(res, 200, putEvents(bus, body, options));

@@ -21,7 +21,7 @@ import { listenOnLoopback } from '../loopback';
 import { SfnServiceError } from './errors';
 import type { ExecutionDescription, ExecutionStatus } from './events';
 import type { LocalStepFunctions } from './runner';
-import { readBodyLimited } from '../http-body';
+import { parseJsonObject, readBodyLimited } from '../http-body';
 
 /** A running local Step Functions endpoint. */
 export interface SfnEndpoint {
@@ -147,12 +147,8 @@ async function handle(local: LocalStepFunctions, req: IncomingMessage, res: Serv
     return sendError(res, 400, 'UnknownOperationException', `the local step functions endpoint does not serve '${target}' (serves ${Object.keys(OPERATIONS).join(', ')})`);
   }
   try {
-    const text = await readBody(req);
-    let body: Body;
-    try {
-      const parsed: unknown = text === '' ? {} : JSON.parse(text);
-      body = typeof parsed === 'object' && parsed !== null ? (parsed as Body) : {};
-    } catch {
+    const body = parseJsonObject<Body>(await readBody(req));
+    if (body === undefined) {
       return sendError(res, 400, 'SerializationException', 'the request body is not valid JSON');
     }
     send(res, 200, operation(local, body));
