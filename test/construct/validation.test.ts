@@ -1,5 +1,5 @@
 import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -36,6 +36,24 @@ describe('props validation', () => {
     expect(() => build({ pollInterval: value })).toThrow(
       new RegExp(`pollInterval must be a whole number of seconds between 10 seconds and 1 hour, got ${shown}`),
     );
+  });
+
+  test.each([
+    [Duration.seconds(5), {}, '300 seconds', '5 seconds'],
+    [Duration.minutes(6), {}, '300 seconds', '6 minutes'],
+    [Duration.seconds(90), { pollInterval: Duration.minutes(1) }, '60 seconds', '1 minute 30 seconds'],
+  ])('earlyStoppingInterval %p', (value, extra, poll, shown) => {
+    expect(() => build({ ...extra, earlyStoppingInterval: value })).toThrow(
+      new RegExp(`earlyStoppingInterval must be a whole number of seconds between 10 seconds and the pollInterval \\(${poll}\\), got ${shown}`),
+    );
+  });
+
+  test('earlyStoppingInterval and pollInterval reach the Tick function, which picks WaitForChange\'s timeout from them', () => {
+    const tuner = build({ pollInterval: Duration.minutes(2), earlyStoppingInterval: Duration.seconds(30) });
+    Template.fromStack(Stack.of(tuner)).hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^One ask/tell step'),
+      Environment: { Variables: Match.objectLike({ POLL_INTERVAL_SECONDS: '120', EARLY_STOPPING_INTERVAL_SECONDS: '30' }) },
+    });
   });
 
   test.each([0, 1501, 2.5, -1])('ticksBeforeContinueAsNew %p', (ticks) => {
