@@ -1,5 +1,5 @@
 // ESLint flat config. The one architectural rule that matters most: the tuning core
-// (lambda/core) is pure and imports nothing from AWS, CDK or Powertools.
+// (core) is pure and imports nothing from AWS, CDK or Powertools.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,14 +12,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['lambda/core/**/*.ts'],
+    files: ['core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'lambda/core is pure: no CDK imports.' },
-          { group: ['@aws-sdk/*', '@smithy/*'], message: 'lambda/core is pure: no AWS SDK imports (use a port in lambda/core/ports.ts).' },
-          { group: ['@aws-lambda-powertools/*'], message: 'lambda/core is pure: return reasons, let handlers log.' },
-          { group: ['**/adapters/**', '**/handlers/**', '**/shared/**', 'fs', 'node:*', 'child_process'], message: 'lambda/core depends on nothing outside lambda/core.' },
+          { group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'core is pure: no CDK imports.' },
+          { group: ['@aws-sdk/*', '@smithy/*'], message: 'core is pure: no AWS SDK imports (use a port in core/ports.ts).' },
+          { group: ['@aws-lambda-powertools/*'], message: 'core is pure: return reasons, let handlers log.' },
+          { group: ['**/adapters/**', '**/handlers/**', '**/shared/**', 'fs', 'node:*', 'child_process'], message: 'core depends on nothing outside core.' },
         ],
       }],
     },

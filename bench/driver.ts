@@ -10,15 +10,15 @@
  */
 import { InMemoryRunStore } from '../lambda/adapters/local/in-memory-run-store';
 import { SimulatedBackend, type Objective } from '../lambda/adapters/local/simulated-backend';
-import { formatProblems, toTuningSpec, validateTuningInput, type TuningInput } from '../lambda/core/input';
-import { finalizeRun, type RunOutcome } from '../lambda/core/orchestrator/finalize';
-import { initRun } from '../lambda/core/orchestrator/init';
-import { recordJobEvent } from '../lambda/core/orchestrator/job-event';
-import type { TrainingBackend } from '../lambda/core/orchestrator/backend';
-import type { JobRecord, RunRecord, RunStore } from '../lambda/core/orchestrator/records';
-import { tick, type OrchestratorDeps } from '../lambda/core/orchestrator/tick';
-import type { TaskWaker } from '../lambda/core/orchestrator/waker';
-import type { SchedulerState } from '../lambda/core/ports';
+import { formatProblems, toTuningSpec, validateTuningInput, type TuningInput } from '../core/input';
+import { finalizeRun, type RunOutcome } from '../core/orchestrator/finalize';
+import { initRun } from '../core/orchestrator/init';
+import { recordJobEvent } from '../core/orchestrator/job-event';
+import type { TrainingBackend } from '../core/orchestrator/backend';
+import type { JobRecord, RunRecord, RunStore } from '../core/orchestrator/records';
+import { tick, type OrchestratorDeps } from '../core/orchestrator/tick';
+import type { TaskWaker } from '../core/orchestrator/waker';
+import type { SchedulerState } from '../core/ports';
 
 /** Job name prefix of the benchmark tuner (as the construct's `jobNamePrefix`). */
 export const BENCH_JOB_PREFIX = 'hpo';

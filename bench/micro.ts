@@ -7,10 +7,10 @@
  */
 import { InMemoryRunStore } from '../lambda/adapters/local/in-memory-run-store';
 import { SimulatedBackend } from '../lambda/adapters/local/simulated-backend';
-import { initRun } from '../lambda/core/orchestrator/init';
-import { recordJobEvent } from '../lambda/core/orchestrator/job-event';
-import { tick } from '../lambda/core/orchestrator/tick';
-import { toTuningSpec } from '../lambda/core/input';
+import { initRun } from '../core/orchestrator/init';
+import { recordJobEvent } from '../core/orchestrator/job-event';
+import { tick } from '../core/orchestrator/tick';
+import { toTuningSpec } from '../core/input';
 import type {
   HyperbandMode,
   Observation,
@@ -19,10 +19,10 @@ import type {
   SchedulerState,
   SearchSpaceSpec,
   TrialResult,
-} from '../lambda/core/ports';
-import { createRng, rngFor } from '../lambda/core/rng';
-import { createRandomSampler, createTpeSampler, sampleUniform } from '../lambda/core/samplers';
-import { createScheduler } from '../lambda/core/schedulers';
+} from '../core/ports';
+import { createRng, rngFor } from '../core/rng';
+import { createRandomSampler, createTpeSampler, sampleUniform } from '../core/samplers';
+import { createScheduler } from '../core/schedulers';
 import { BENCH_JOB_PREFIX } from './driver';
 import { benchInput, benchObjective, strategyById } from './quality';
 import { categorical5x1, mlp4d, type BenchProblem } from './objectives';

@@ -24,9 +24,9 @@
  *   and the space is mostly unordered, which stresses the samplers (TPE's categorical
  *   kernels, Sobol's stratification of a discretized space).
  */
-import type { ParameterRanges } from '../lambda/core/input';
-import type { Configuration, ObjectiveType } from '../lambda/core/ports';
-import { rngFor } from '../lambda/core/rng';
+import type { ParameterRanges } from '../core/input';
+import type { Configuration, ObjectiveType } from '../core/ports';
+import { rngFor } from '../core/rng';
 
 /** Billed seconds every training job spends before its first epoch (instance start, image pull, data). */
 export const JOB_STARTUP_SECONDS = 60;

@@ -14,16 +14,16 @@
  * - orchestration cost: ticks, state transitions, Lambda invocations (see `driver.ts`).
  */
 import type { Objective } from '../lambda/adapters/local/simulated-backend';
-import type { StrategyName, TuningInput } from '../lambda/core/input';
-import { parseTrainingJobName } from '../lambda/core/orchestrator/naming';
-import type { JobRecord } from '../lambda/core/orchestrator/records';
-import { beatsBest } from '../lambda/core/orchestrator/results';
-import type { Configuration, HyperbandMode, SamplerName, SearchSpaceSpec } from '../lambda/core/ports';
-import { bestTrial } from '../lambda/core/schedulers';
-import { parseConfiguration } from '../lambda/core/space';
-import { toTuningSpec } from '../lambda/core/input';
-import { MAX_TRAINING_JOBS } from '../lambda/core/input/input-model';
-import { planRun } from '../lambda/core/plan';
+import type { StrategyName, TuningInput } from '../core/input';
+import { parseTrainingJobName } from '../core/orchestrator/naming';
+import type { JobRecord } from '../core/orchestrator/records';
+import { beatsBest } from '../core/orchestrator/results';
+import type { Configuration, HyperbandMode, SamplerName, SearchSpaceSpec } from '../core/ports';
+import { bestTrial } from '../core/schedulers';
+import { parseConfiguration } from '../core/space';
+import { toTuningSpec } from '../core/input';
+import { MAX_TRAINING_JOBS } from '../core/input/input-model';
+import { planRun } from '../core/plan';
 import { BENCH_JOB_PREFIX, USD_PER_STATE_TRANSITION, runVirtual, type OrchestrationCounts } from './driver';
 import { JOB_STARTUP_SECONDS, PROBLEMS, regretOf, type BenchProblem } from './objectives';
 import { median, summarize, type Summary } from './stats';

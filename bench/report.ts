@@ -5,7 +5,7 @@ import type { ResumeRow } from './resume';
 import type { SchedulerTiming, TickTiming, TpeTiming } from './micro';
 import type { CellResult, ProblemResult, QualityResults } from './quality';
 import type { Fidelity } from './objectives';
-import type { Configuration } from '../lambda/core/ports';
+import type { Configuration } from '../core/ports';
 
 /** Where and how the numbers were produced. */
 export interface BenchMeta {

@@ -7,8 +7,8 @@
  * per rung), so the difference is pure arithmetic on the plan. The plan of synchronous
  * Hyperband is exact (`planRun`, computed by the scheduler itself), so so are these numbers.
  */
-import { planRun, type RunPlan } from '../lambda/core/plan';
-import { bracketTable, ladder, shapeJobs } from '../lambda/core/schedulers';
+import { planRun, type RunPlan } from '../core/plan';
+import { bracketTable, ladder, shapeJobs } from '../core/schedulers';
 
 /** One setting of the comparison. */
 export interface ResumeSetting {

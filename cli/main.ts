@@ -14,7 +14,7 @@ import { runStart, startHelp } from './commands/start';
 import { runStatus, statusHelp } from './commands/status';
 import { runStop, stopHelp } from './commands/stop';
 import { runValidate, validateHelp } from './commands/validate';
-import { closestMatch } from '../lambda/core/input/suggest';
+import { closestMatch } from '../core/input/suggest';
 import { CliError, type CliIo } from './io';
 
 /** One `hpo` command. */

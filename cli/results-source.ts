@@ -18,7 +18,7 @@ import type {
   RunSummary,
   StoreTokenResult,
   TrialRecord,
-} from '../lambda/core/orchestrator/records';
+} from '../core/orchestrator/records';
 import { isStoreLocked } from '../local/dynamodb/dynalite';
 import { hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, listLocalRuns, openLocalStore, runPaths } from '../local/workspace';
 import { CliError } from './io';

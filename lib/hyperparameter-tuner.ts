@@ -13,7 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { RUN_EVENT_SOURCE, RUN_STATUS_CHANGE_DETAIL_TYPE, TUNER_METRICS } from '../lambda/core/orchestrator/run-events';
+import { RUN_EVENT_SOURCE, RUN_STATUS_CHANGE_DETAIL_TYPE, TUNER_METRICS } from '../core/orchestrator/run-events';
 import { buildDefinition, DEFAULT_TICKS_BEFORE_CONTINUE_AS_NEW, HandlerName } from './private/definition';
 import { LAMBDA_HANDLER, lambdaBundles } from './private/lambda-bundles';
 import { createAlarms, createDashboard, tunerMetric } from './private/monitoring';

@@ -1,6 +1,6 @@
 /**
  * Writes schema/tuning-input.schema.json and docs/input-reference.md from the field
- * description in lambda/core/input/input-model.ts.
+ * description in core/input/input-model.ts.
  *
  * Run `npx tsx schema/generate.ts` after changing the input model; a test fails while the
  * committed files differ from what this writes.
@@ -8,7 +8,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderJsonSchema, renderReference } from '../lambda/core/input';
+import { renderJsonSchema, renderReference } from '../core/input';
 
 const root = join(__dirname, '..');
 const outputs: readonly (readonly [string, string])[] = [

@@ -12,13 +12,13 @@
  */
 import { SimulatedBackend } from '../../lambda/adapters/local/simulated-backend';
 import { InMemoryRunStore } from '../../lambda/adapters/local/in-memory-run-store';
-import { formatProblems, toTuningSpec, validateTuningInput, type StrategyName, type TuningInput } from '../../lambda/core/input';
-import { initRun } from '../../lambda/core/orchestrator/init';
-import { recordJobEvent } from '../../lambda/core/orchestrator/job-event';
-import { parseTrainingJobName } from '../../lambda/core/orchestrator/naming';
-import { tick, type OrchestratorDeps } from '../../lambda/core/orchestrator/tick';
-import type { TaskWaker } from '../../lambda/core/orchestrator/waker';
-import type { HyperbandMode, SamplerName } from '../../lambda/core/ports';
+import { formatProblems, toTuningSpec, validateTuningInput, type StrategyName, type TuningInput } from '../../core/input';
+import { initRun } from '../../core/orchestrator/init';
+import { recordJobEvent } from '../../core/orchestrator/job-event';
+import { parseTrainingJobName } from '../../core/orchestrator/naming';
+import { tick, type OrchestratorDeps } from '../../core/orchestrator/tick';
+import type { TaskWaker } from '../../core/orchestrator/waker';
+import type { HyperbandMode, SamplerName } from '../../core/ports';
 import { JOB_STARTUP_SECONDS } from '../objectives';
 import { parseHyperParameters, type HyperParameterValues } from '../training/job';
 import type { RealProblem } from './problems';

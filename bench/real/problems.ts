@@ -12,7 +12,7 @@
  * the model's size, not a measurement) and every training job `JOB_STARTUP_SECONDS` more. Only
  * the order in which parallel jobs end depends on it; the budget is counted in epochs.
  */
-import type { ParameterRanges } from '../../lambda/core/input';
+import type { ParameterRanges } from '../../core/input';
 import { cnnModel } from '../training/cnn';
 import { gbdtModel } from '../training/gbdt';
 import type { ModelDefinition } from '../training/job';

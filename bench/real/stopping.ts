@@ -1,6 +1,6 @@
 /**
  * Early stopping from intermediate metrics, simulated on the real-training problems with the
- * core's pure decision functions (`lambda/core/schedulers/early-stopping.ts`) and samplers:
+ * core's pure decision functions (`core/schedulers/early-stopping.ts`) and samplers:
  * what `TrainingJobEarlyStoppingType: Auto` (AMT's median rule) would do for Random and
  * Bayesian, and what the stopping variant of ASHA would do for scripts that cannot checkpoint.
  *
@@ -17,17 +17,17 @@
  * Budget: `jobs` trials (each one training job, stopped or not: AMT's MaxNumberOfTrainingJobs),
  * or `epochs` epochs (the run is cut there, epochs of running jobs not counted).
  */
-import type { Configuration, Observation, SamplerName } from '../../lambda/core/ports';
-import { rngFor } from '../../lambda/core/rng';
-import { createSampler } from '../../lambda/core/samplers';
-import { ashaStoppingRule, ladder, medianStoppingRule, type MetricCurve } from '../../lambda/core/schedulers';
-import { toTuningSpec } from '../../lambda/core/input';
+import type { Configuration, Observation, SamplerName } from '../../core/ports';
+import { rngFor } from '../../core/rng';
+import { createSampler } from '../../core/samplers';
+import { ashaStoppingRule, ladder, medianStoppingRule, type MetricCurve } from '../../core/schedulers';
+import { toTuningSpec } from '../../core/input';
 import { JOB_STARTUP_SECONDS } from '../objectives';
 import { PARALLEL_JOBS, jobHyperParameters, realInput } from './ours';
 import type { RealProblem } from './problems';
 import type { TrainingService } from './service';
 import { incumbentCurve, type FinishedUnit, type RunTrace } from './trace';
-import { renderConfiguration } from '../../lambda/core/space';
+import { renderConfiguration } from '../../core/space';
 
 /** A stopping method of the simulation. */
 export interface StoppingMethod {

@@ -6,9 +6,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatProblems, parseTuningInput } from '../../lambda/core/input';
-import { estimateCost, planRun, type CostEstimate, type RunPlan } from '../../lambda/core/plan';
-import type { BracketShape } from '../../lambda/core/schedulers/rungs';
+import { formatProblems, parseTuningInput } from '../../core/input';
+import { estimateCost, planRun, type CostEstimate, type RunPlan } from '../../core/plan';
+import type { BracketShape } from '../../core/schedulers/rungs';
 import { CliError, type CliIo } from '../io';
 
 export const planHelp = `usage: hpo plan <file> [--json] [--price-per-hour <usd>] [--seconds-per-unit <s>] [--startup-seconds <s>]

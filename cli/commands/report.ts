@@ -5,7 +5,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, TrialRecord } from '../../core/orchestrator/records';
 import { hpoHome, runPaths } from '../../local/workspace';
 import { CliError, type CliIo } from '../io';
 import { renderReport } from '../report/render';

@@ -2,7 +2,7 @@
  * `hpo results <run>`: a run's leaderboard (trials best first) or its training jobs, as a
  * table, JSON or CSV, from a local run or a deployed tuner's results table.
  */
-import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, TrialRecord } from '../../core/orchestrator/records';
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { CliError, type CliIo } from '../io';
 import { rankTrials, renderJobsTable, renderLeaderboard, sortJobs, toCsv, TRIAL_STATUSES, tunableNames } from '../render';

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { formatProblems, parseTuningInput } from '../../lambda/core/input';
+import { formatProblems, parseTuningInput } from '../../core/input';
 import { CliError, type CliIo } from '../io';
 import { describeWarnings } from './validate';
 import { plural } from '../render';

@@ -2,7 +2,7 @@
  * `hpo status [<run>]`: one run's state (status, counters, budget, best, elapsed, execution),
  * or the runs of a local workspace or a deployed tuner, newest first.
  */
-import type { JobRecord, RunRecord, RunSummary, TrialRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, RunSummary, TrialRecord } from '../../core/orchestrator/records';
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { CliError, type CliIo } from '../io';
 import {

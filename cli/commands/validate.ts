@@ -4,8 +4,8 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatProblems, parseTuningInput, type Problem, type TuningInput } from '../../lambda/core/input';
-import type { TuningSpec } from '../../lambda/core/ports';
+import { formatProblems, parseTuningInput, type Problem, type TuningInput } from '../../core/input';
+import type { TuningSpec } from '../../core/ports';
 import { CliError, type CliIo } from '../io';
 
 /** Help text of `hpo validate`. */

@@ -1,9 +1,9 @@
 /**
  * One plain log line per notable training-job change, for a log that is not a terminal.
  */
-import { isTerminalJobStatus, type JobRecord, type RunRecord } from '../../lambda/core/orchestrator/records';
-import { summarizeFailureReason } from '../../lambda/core/orchestrator/failures';
-import { objectiveOf } from '../../lambda/core/orchestrator/results';
+import { isTerminalJobStatus, type JobRecord, type RunRecord } from '../../core/orchestrator/records';
+import { summarizeFailureReason } from '../../core/orchestrator/failures';
+import { objectiveOf } from '../../core/orchestrator/results';
 import { formatClock, formatObjective } from './format';
 import { isMultiFidelity, rungText } from './leaderboard';
 

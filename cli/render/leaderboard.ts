@@ -2,7 +2,7 @@
  * The leaderboard (trials best first) and the training-job table, as text. Pure functions:
  * `hpo results`, `hpo status` and `hpo local` print what these return.
  */
-import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, TrialRecord } from '../../core/orchestrator/records';
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { formatHyperParameter, formatObjective, layoutTable, plural, type Column } from './format';
 

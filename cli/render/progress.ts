@@ -1,7 +1,7 @@
 /**
  * The live progress block of `hpo local`: a few lines that are redrawn in place on a terminal.
  */
-import type { JobRecord, RunRecord, RunStatus, TrialRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, RunStatus, TrialRecord } from '../../core/orchestrator/records';
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
 import { style, truncate, type Style } from './ansi';
 import { formatDuration, formatObjective, secondsBetween } from './format';

@@ -3,7 +3,7 @@
  * the best trial with its hyperparameters.
  */
 import { runStrategy } from '../../lambda/adapters/run-store-rules';
-import type { BestResult } from '../../lambda/core/orchestrator/records';
+import type { BestResult } from '../../core/orchestrator/records';
 import { costOf, formatDuration, formatTime, formatUsd } from './format';
 import { bestJobNote } from '../render/leaderboard';
 import { rankedTrials, type ReportData } from './model';

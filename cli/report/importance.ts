@@ -20,9 +20,9 @@
  *
  * Pure and deterministic: the random numbers come from the run's seed.
  */
-import type { ParameterSpec } from '../../lambda/core/ports';
-import { rngFor, type SeededRng } from '../../lambda/core/rng';
-import { toUnit } from '../../lambda/core/space';
+import type { ParameterSpec } from '../../core/ports';
+import { rngFor, type SeededRng } from '../../core/rng';
+import { toUnit } from '../../core/space';
 import { isMultiFidelity } from '../render/leaderboard';
 import { placeholder, section } from './layout';
 import { isGeometric, objectiveOnLog, trialResults, valueOf, type ReportData } from './model';

@@ -3,7 +3,7 @@
  * table and long tables are paged when script runs (each cell carries a `data-sort` key);
  * without script, and in print, it is complete.
  */
-import type { JobRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord } from '../../core/orchestrator/records';
 import { costOf, formatDuration, formatUsd, plural } from './format';
 import { section } from './layout';
 import { objectiveOf, type ReportData } from './model';

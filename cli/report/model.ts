@@ -2,9 +2,9 @@
  * What the report shows, derived from the run's records: the best-so-far series, learning
  * curves, per-hyperparameter points. Pure functions; the sections only lay these out.
  */
-import { isTerminalJobStatus, type BestResult, type JobRecord, type RunRecord, type TrialRecord } from '../../lambda/core/orchestrator/records';
-import type { ObjectiveType, ParameterSpec, ParameterValue } from '../../lambda/core/ports';
-import { parseValue } from '../../lambda/core/space';
+import { isTerminalJobStatus, type BestResult, type JobRecord, type RunRecord, type TrialRecord } from '../../core/orchestrator/records';
+import type { ObjectiveType, ParameterSpec, ParameterValue } from '../../core/ports';
+import { parseValue } from '../../core/space';
 import { rankTrials, type RankedTrial } from '../render/leaderboard';
 import { spansDecade } from './scales';
 

@@ -5,8 +5,8 @@
  * on top. Numeric axes follow the parameter's scaling (log for logarithmic ones), categorical
  * axes space their values evenly.
  */
-import type { ParameterSpec } from '../../lambda/core/ports';
-import { resolveScaling } from '../../lambda/core/space';
+import type { ParameterSpec } from '../../core/ports';
+import { resolveScaling } from '../../core/space';
 import { isMultiFidelity, type RankedTrial } from '../render/leaderboard';
 import { figure, placeholder, section } from './layout';
 import { isGeometric, objectiveOnLog, rankedTrials, valueOf, type ReportData } from './model';

@@ -4,8 +4,8 @@
  * scaling is (or `Auto` resolves to) Logarithmic; categorical ones get one band per value,
  * points on the band's centre line (no jitter). Points are coloured by the rung they reached.
  */
-import type { ParameterSpec } from '../../lambda/core/ports';
-import { resolveScaling } from '../../lambda/core/space';
+import type { ParameterSpec } from '../../core/ports';
+import { resolveScaling } from '../../core/space';
 import { figure, placeholder, section } from './layout';
 import { objectiveOnLog, parameterPoints, type ParameterPoint, type ReportData } from './model';
 import { LOG_NOTE } from './progress-charts';

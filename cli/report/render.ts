@@ -13,7 +13,7 @@
  * training jobs. Objective axes are logarithmic when the objective spans more than a decade.
  * The two tables are complete in the markup (and in print); script sorts and pages them.
  */
-import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
+import type { JobRecord, RunRecord, TrialRecord } from '../../core/orchestrator/records';
 import { headerSection } from './header';
 import { importanceSection } from './importance';
 import { jobsSection } from './jobs-table';

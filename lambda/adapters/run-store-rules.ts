@@ -20,9 +20,9 @@ import type {
   RunStatus,
   TickCommit,
   TrialRecord,
-} from '../core/orchestrator/records';
-import { isTerminalJobStatus } from '../core/orchestrator/records';
-import type { SchedulerState } from '../core/ports';
+} from '../../core/orchestrator/records';
+import { isTerminalJobStatus } from '../../core/orchestrator/records';
+import type { SchedulerState } from '../../core/ports';
 
 /**
  * Test hooks that simulate a crash (throw) or a stalled writer (return a promise that settles
@@ -248,7 +248,7 @@ export function applyJobPatch(
 }
 
 /** The scheduler's view of a trial record (kept with the tick's loading, in the core). */
-export { trialStateOf } from '../core/orchestrator/tick-state';
+export { trialStateOf } from '../../core/orchestrator/tick-state';
 
 /**
  * Trial records for the trials a scheduler state holds at `createRun` (usually none).

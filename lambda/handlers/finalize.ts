@@ -1,7 +1,7 @@
 /** Finalize: release warm pools and return the run's outcome (the execution's output). */
 import type { Context } from 'aws-lambda';
-import { finalizeRunWithRecord, type RunOutcome } from '../core/orchestrator/finalize';
-import { finalizedRunDetail } from '../core/orchestrator/run-events';
+import { finalizeRunWithRecord, type RunOutcome } from '../../core/orchestrator/finalize';
+import { finalizedRunDetail } from '../../core/orchestrator/run-events';
 import { trainingBackend } from '../shared/clients/backend';
 import { runEventPublisher } from '../shared/clients/events';
 import { runStore } from '../shared/clients/store';

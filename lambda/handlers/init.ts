@@ -1,8 +1,8 @@
 /** Init: record the run (idempotent per execution). */
 import { randomInt } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { initRun } from '../core/orchestrator/init';
-import { runStatusDetail } from '../core/orchestrator/run-events';
+import { initRun } from '../../core/orchestrator/init';
+import { runStatusDetail } from '../../core/orchestrator/run-events';
 import { runEventPublisher } from '../shared/clients/events';
 import { runStore } from '../shared/clients/store';
 import { deploymentConfig } from '../shared/config';

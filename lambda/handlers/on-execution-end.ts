@@ -3,8 +3,8 @@
  * stop the run's training jobs: stopping an execution never leaves GPUs billing.
  */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { stopRun, type StopRunResult } from '../core/orchestrator/stop';
-import { runStatusDetail } from '../core/orchestrator/run-events';
+import { stopRun, type StopRunResult } from '../../core/orchestrator/stop';
+import { runStatusDetail } from '../../core/orchestrator/run-events';
 import { trainingBackend } from '../shared/clients/backend';
 import { runEventPublisher } from '../shared/clients/events';
 import { runStore } from '../shared/clients/store';

@@ -1,6 +1,6 @@
 /** EventBridge "SageMaker Training Job State Change" -> record the job, wake the loop when it ended. */
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { recordJobEvent, type JobEventOutcome } from '../core/orchestrator/job-event';
+import { recordJobEvent, type JobEventOutcome } from '../../core/orchestrator/job-event';
 import { trainingBackend } from '../shared/clients/backend';
 import { runStore } from '../shared/clients/store';
 import { taskWaker } from '../shared/clients/waker';

@@ -1,7 +1,7 @@
 /** Tick: one ask/tell step of the run's reconciler loop. */
 import type { Context } from 'aws-lambda';
-import { trainingJobMetricName } from '../core/orchestrator/run-events';
-import { tickOrFail } from '../core/orchestrator/tick';
+import { trainingJobMetricName } from '../../core/orchestrator/run-events';
+import { tickOrFail } from '../../core/orchestrator/tick';
 import { trainingBackend } from '../shared/clients/backend';
 import { checkpointStore } from '../shared/clients/checkpoints';
 import { trainingLogs } from '../shared/clients/logs';

@@ -6,7 +6,7 @@
  * (`$$.Execution.Input`), so the input never travels through the state.
  */
 import type { Context } from 'aws-lambda';
-import { InvalidTuningInput } from '../core/orchestrator/errors';
+import { InvalidTuningInput } from '../../core/orchestrator/errors';
 import { deploymentConfig } from '../shared/config';
 import { beginInvocation, logger } from '../shared/powertools';
 import { prepareTuningRun } from '../shared/tuning-input';

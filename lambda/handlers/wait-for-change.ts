@@ -1,6 +1,6 @@
 /** WaitForChange: park the task token (the loop sleeps until a job ends or the poll interval passes). */
 import type { Context } from 'aws-lambda';
-import { parkTaskToken } from '../core/orchestrator/wait';
+import { parkTaskToken } from '../../core/orchestrator/wait';
 import { runStore } from '../shared/clients/store';
 import { taskWaker } from '../shared/clients/waker';
 import { beginInvocation, logger } from '../shared/powertools';

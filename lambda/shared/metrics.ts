@@ -6,7 +6,7 @@
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { TUNER_METRICS } from '../core/orchestrator/run-events';
+import { TUNER_METRICS } from '../../core/orchestrator/run-events';
 
 /** Where the lines go (stdout; replaced in tests). */
 let write: (line: string) => void = (line) => {

@@ -4,7 +4,7 @@
  * outcome does not depend on a notification (and retrying Finalize or the cleanup for it would
  * repeat their work).
  */
-import { publishRunStatus, runMetricName, type PublishResult, type RunEventPublisher, type RunStatusChangeDetail } from '../core/orchestrator/run-events';
+import { publishRunStatus, runMetricName, type PublishResult, type RunEventPublisher, type RunStatusChangeDetail } from '../../core/orchestrator/run-events';
 import { countMetric } from './metrics';
 import { logger } from './powertools';
 

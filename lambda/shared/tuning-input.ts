@@ -8,10 +8,10 @@
  * payload grows with it.
  */
 import { gzipSync } from 'node:zlib';
-import { formatProblems, toTuningSpec, validateTuningInput, type TuningInput } from '../core/input';
-import { InvalidTuningInput } from '../core/orchestrator/errors';
-import { longestJobName, MAX_TRAINING_JOB_NAME_LENGTH } from '../core/orchestrator/naming';
-import type { TuningSpec } from '../core/ports';
+import { formatProblems, toTuningSpec, validateTuningInput, type TuningInput } from '../../core/input';
+import { InvalidTuningInput } from '../../core/orchestrator/errors';
+import { longestJobName, MAX_TRAINING_JOB_NAME_LENGTH } from '../../core/orchestrator/naming';
+import type { TuningSpec } from '../../core/ports';
 import type { HandlerDeps } from './deps';
 
 /**

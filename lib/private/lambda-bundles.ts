@@ -9,7 +9,7 @@
  * error class would never match.
  *
  * Layout: `<cache>/<hash>/<handler>/index.js` (+ `index.js.map`), handler `index.handler`.
- * The hash covers every file under `lambda/`, the lock file (dependency versions), the
+ * The hash covers every file under `core/` and `lambda/`, the lock file (dependency versions), the
  * esbuild version and the options below, so any change rebuilds and nothing stale is reused.
  */
 import { createHash } from 'node:crypto';
@@ -66,7 +66,7 @@ export function bundleHash(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuildVersion = (require('esbuild/package.json') as { version: string }).version;
   hash.update(JSON.stringify({ esbuildVersion, options: BUNDLE_OPTIONS, handlers: HANDLER_NAMES }));
-  for (const file of [...listFiles(join(PROJECT_ROOT, 'lambda')), join(PROJECT_ROOT, 'package-lock.json')]) {
+  for (const file of [...listFiles(join(PROJECT_ROOT, 'core')), ...listFiles(join(PROJECT_ROOT, 'lambda')), join(PROJECT_ROOT, 'package-lock.json')]) {
     hash.update(relative(PROJECT_ROOT, file));
     hash.update('\0');
     hash.update(readFileSync(file));

@@ -11,7 +11,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TUNER_METRICS } from '../../lambda/core/orchestrator/run-events';
+import { TUNER_METRICS } from '../../core/orchestrator/run-events';
 import type { TunerAlarms } from '../hyperparameter-tuner';
 
 /** The period of every metric the alarms and the dashboard use. */

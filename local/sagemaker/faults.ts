@@ -5,7 +5,7 @@
  * survive them (retries, reconciliation by polling, idempotent recording).
  */
 
-import { createRng } from '../../lambda/core/rng';
+import { createRng } from '../../core/rng';
 
 /** Which jobs a rule applies to: a RegExp tested on the job name, or a name prefix. */
 export type NameMatcher = RegExp | string;
@@ -80,7 +80,7 @@ export interface InterruptionFault {
   readonly outcome?: 'restart' | 'max-wait';
 }
 
-/** The project's seeded generator (lambda/core/rng), so probabilistic faults are reproducible. */
+/** The project's seeded generator (core/rng), so probabilistic faults are reproducible. */
 export function seededRandom(seed: number): () => number {
   const rng = createRng(seed);
   return () => rng.next();

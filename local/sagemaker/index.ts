@@ -6,7 +6,7 @@ export type { S3Authorizer, SageMakerEmulatorOptions } from './emulator';
 export { FaultInjector, seededRandom } from './faults';
 export type { EventFaultRule, NameMatcher } from './faults';
 export { validateAgainstShape, formatValidationMessage, javaToString, ShapeTypeError } from './model-validate';
-export { compileModelPattern, javaPatternToJsSource } from '../../lambda/core/metrics/java-regex';
+export { compileModelPattern, javaPatternToJsSource } from '../../core/metrics/java-regex';
 export {
   resolveFromHyperParameters,
   hyperParameterArgs,

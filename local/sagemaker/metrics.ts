@@ -4,7 +4,7 @@
  * group, or the whole match without one, parsed as a float), as the service does.
  */
 import type { MetricData, MetricDefinition } from '@aws-sdk/client-sagemaker';
-import { compileMetricRegex } from '../../lambda/core/metrics/java-regex';
+import { compileMetricRegex } from '../../core/metrics/java-regex';
 
 interface Compiled {
   readonly name: string;

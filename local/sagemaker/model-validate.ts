@@ -17,7 +17,7 @@
  * "pattern, then length" and "length, then pattern" appear in public reports); we report
  * pattern, enum, then length/value bounds, and members in model order.
  */
-import { compileModelPattern } from '../../lambda/core/metrics/java-regex';
+import { compileModelPattern } from '../../core/metrics/java-regex';
 import type { ApiModelSubset, Shape, StringShape } from './model/types';
 
 /** A value that is not of the type its shape requires (the service answers SerializationException). */

@@ -12,7 +12,7 @@ import {
   toTunerError,
   type AwsCall,
 } from '../../lambda/adapters/aws/aws-errors';
-import { PermissionDenied, RequestRejected, TransientError } from '../../lambda/core/orchestrator/errors';
+import { PermissionDenied, RequestRejected, TransientError } from '../../core/orchestrator/errors';
 
 type Service = 'sagemaker' | 'dynamodb' | 'states';
 

@@ -12,7 +12,7 @@ import {
 import { decodeRank } from '../../lambda/adapters/aws/dynamodb-keys';
 import { describeRunStoreContract, makeJob, makeRun, makeTrial } from '../contracts/run-store.contract';
 import { createResultsTable, startTestDynamoDb, type TestDynamoDb } from './helpers/dynalite';
-import type { SchedulerState } from '../../lambda/core/ports';
+import type { SchedulerState } from '../../core/ports';
 
 let db: TestDynamoDb;
 let tables = 0;

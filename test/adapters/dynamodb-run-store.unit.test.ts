@@ -17,8 +17,8 @@ import {
   PermissionDenied,
   RequestRejected,
   TransientError,
-} from '../../lambda/core/orchestrator/errors';
-import type { JobRecord } from '../../lambda/core/orchestrator/records';
+} from '../../core/orchestrator/errors';
+import type { JobRecord } from '../../core/orchestrator/records';
 import { makeJob, makeRun, makeTrial } from '../contracts/run-store.contract';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));

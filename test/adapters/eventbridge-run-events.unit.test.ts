@@ -2,8 +2,8 @@
 import { EventBridgeClient, EventBridgeServiceException, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { EventBridgeRunEventPublisher } from '../../lambda/adapters/aws/eventbridge-run-events';
-import { PermissionDenied, RequestRejected, TransientError } from '../../lambda/core/orchestrator/errors';
-import type { RunStatusChangeDetail } from '../../lambda/core/orchestrator/run-events';
+import { PermissionDenied, RequestRejected, TransientError } from '../../core/orchestrator/errors';
+import type { RunStatusChangeDetail } from '../../core/orchestrator/run-events';
 
 const events = mockClient(EventBridgeClient);
 const publisher = new EventBridgeRunEventPublisher(new EventBridgeClient({ region: 'us-east-1' }));

@@ -11,7 +11,7 @@ import { SendTaskSuccessCommand, SFNClient, SFNServiceException } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { SageMakerBackend, toObservation } from '../../lambda/adapters/aws/sagemaker-backend';
 import { StepFunctionsWaker } from '../../lambda/adapters/aws/sfn-waker';
-import { PermissionDenied, TransientError } from '../../lambda/core/orchestrator/errors';
+import { PermissionDenied, TransientError } from '../../core/orchestrator/errors';
 
 const sagemaker = mockClient(SageMakerClient);
 const sfn = mockClient(SFNClient);

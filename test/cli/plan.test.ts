@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseTuningInput } from '../../lambda/core/input';
-import { planRun } from '../../lambda/core/plan';
+import { parseTuningInput } from '../../core/input';
+import { planRun } from '../../core/plan';
 import { planHelp, runPlan } from '../../cli/commands/plan';
 import { main } from '../../cli/main';
 import type { CliIo } from '../../cli/io';

@@ -18,8 +18,8 @@ import {
   trialStatusName,
   TRIAL_STATUSES,
 } from '../../cli/render';
-import type { JobRecord, RunRecord, TrialRecord } from '../../lambda/core/orchestrator/records';
-import { toTuningSpec } from '../../lambda/core/input';
+import type { JobRecord, RunRecord, TrialRecord } from '../../core/orchestrator/records';
+import { toTuningSpec } from '../../core/input';
 import { tuningInput } from '../helpers/inputs';
 
 const ESC = '\u001b[';

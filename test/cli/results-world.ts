@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Objective } from '../../lambda/adapters/local/simulated-backend';
-import type { RunRecord } from '../../lambda/core/orchestrator/records';
+import type { RunRecord } from '../../core/orchestrator/records';
 import { CliError, type CliIo } from '../../cli/io';
 import { hpoHome, openLocalStore, runPaths } from '../../local/workspace';
 import { createWorld, runToEnd } from '../helpers/simulated-world';

@@ -1,6 +1,6 @@
 import { runResults } from '../../cli/commands/results';
 import { TABLE_REQUIRED } from '../../cli/results-source';
-import type { RunRecord } from '../../lambda/core/orchestrator/records';
+import type { RunRecord } from '../../core/orchestrator/records';
 import { hpoHome, openLocalStore, runPaths } from '../../local/workspace';
 import { captureIo, recordLocalRun, runCommand, tempWorkspace } from './results-world';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runStatus, type WatchClock } from '../../cli/commands/status';
-import { tick } from '../../lambda/core/orchestrator/tick';
+import { tick } from '../../core/orchestrator/tick';
 import { hpoHome, LOCAL_TABLE_NAME, openLocalStore, runPaths, type OpenedLocalStore } from '../../local/workspace';
 import { createWorld, deliverEvents, runToEnd, type World } from '../helpers/simulated-world';
 import { captureIo, commaInput, objective, recordLocalRun, runCommand, tempWorkspace } from './results-world';

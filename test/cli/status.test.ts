@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { runStatus } from '../../cli/commands/status';
 import { TABLE_REQUIRED } from '../../cli/results-source';
 import { formatDateTime } from '../../cli/render';
-import type { RunRecord } from '../../lambda/core/orchestrator/records';
+import type { RunRecord } from '../../core/orchestrator/records';
 import { hpoHome, openLocalStore, runPaths } from '../../local/workspace';
 import { captureIo, recordLocalRun, runCommand, tempWorkspace } from './results-world';
 

@@ -10,9 +10,9 @@ import type {
   RunStore,
   TickCommit,
   TrialRecord,
-} from '../../lambda/core/orchestrator/records';
-import { ConcurrentTick, JobNotFound, RunAlreadyExists, RunNotFound } from '../../lambda/core/orchestrator/errors';
-import type { SchedulerState, SchedulerSettings, TuningSpec } from '../../lambda/core/ports';
+} from '../../core/orchestrator/records';
+import { ConcurrentTick, JobNotFound, RunAlreadyExists, RunNotFound } from '../../core/orchestrator/errors';
+import type { SchedulerState, SchedulerSettings, TuningSpec } from '../../core/ports';
 import type { RunStoreFaults } from '../../lambda/adapters/run-store-rules';
 
 /** What a contract test gets from an adapter. */

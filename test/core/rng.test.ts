@@ -1,4 +1,4 @@
-import { createRng, rngFor } from '../../lambda/core/rng';
+import { createRng, rngFor } from '../../core/rng';
 
 // An independent reference model of the generator in BigInt arithmetic (exact mod 2^32),
 // written from the algorithm descriptions rather than from rng.ts: if the Math.imul / |0 /

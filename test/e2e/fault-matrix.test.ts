@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListTrainingJobsCommand, SageMakerClient, type TrainingJobSummary } from '@aws-sdk/client-sagemaker';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
-import type { RunRecord } from '../../lambda/core/orchestrator/records';
+import type { RunRecord } from '../../core/orchestrator/records';
 import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy';
 import type { ExecutionResult } from '../../local/stepfunctions/runner';
 import { LocalTwin } from '../../local/twin';

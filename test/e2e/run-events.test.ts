@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
-import type { RunStatusChangeDetail } from '../../lambda/core/orchestrator/run-events';
+import type { RunStatusChangeDetail } from '../../core/orchestrator/run-events';
 import type { EventBridgeEvent } from '../../local/eventbridge';
 import { startFaultProxy, type FaultProxy } from '../../local/fault-proxy';
 import { LocalTwin } from '../../local/twin';

@@ -1,5 +1,5 @@
 /** Valid tuning inputs for tests, built from one base so each test states only what differs. */
-import type { TuningInput } from '../../lambda/core/input';
+import type { TuningInput } from '../../core/input';
 
 export interface InputOptions {
   name?: string;

@@ -5,13 +5,13 @@
  */
 import { InMemoryRunStore } from '../../lambda/adapters/local/in-memory-run-store';
 import { SimulatedBackend, type Objective } from '../../lambda/adapters/local/simulated-backend';
-import { toTuningSpec, type TuningInput } from '../../lambda/core/input';
-import { initRun } from '../../lambda/core/orchestrator/init';
-import { recordJobEvent } from '../../lambda/core/orchestrator/job-event';
-import { tick, type OrchestratorDeps, type TickResult } from '../../lambda/core/orchestrator/tick';
-import type { TaskWaker } from '../../lambda/core/orchestrator/waker';
-import type { RunStore } from '../../lambda/core/orchestrator/records';
-import type { CheckpointStore } from '../../lambda/core/orchestrator/backend';
+import { toTuningSpec, type TuningInput } from '../../core/input';
+import { initRun } from '../../core/orchestrator/init';
+import { recordJobEvent } from '../../core/orchestrator/job-event';
+import { tick, type OrchestratorDeps, type TickResult } from '../../core/orchestrator/tick';
+import type { TaskWaker } from '../../core/orchestrator/waker';
+import type { RunStore } from '../../core/orchestrator/records';
+import type { CheckpointStore } from '../../core/orchestrator/backend';
 
 export class NoopWaker implements TaskWaker {
   readonly woken: string[] = [];

@@ -19,7 +19,7 @@
  * The SDK has already retried `retry` errors (3 attempts by default) when they reach us; the
  * state machine then retries the whole step with jittered backoff (lib/private/definition.ts).
  */
-import { PermissionDenied, RequestRejected, TransientError, type TunerError } from '../../core/orchestrator/errors';
+import { PermissionDenied, RequestRejected, TransientError, type TunerError } from '../../../core/orchestrator/errors';
 
 /** The services the tuner's functions call. */
 export type AwsService = 'sagemaker' | 'dynamodb' | 'states' | 's3' | 'logs' | 'events';

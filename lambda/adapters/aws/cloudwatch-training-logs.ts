@@ -8,8 +8,8 @@
  * errors are classified like every AWS call (./aws-errors.ts).
  */
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilterLogEventsCommandOutput } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogPage, TrainingLogs } from '../../core/orchestrator/backend';
-import type { LogCursor } from '../../core/orchestrator/records';
+import type { LogPage, TrainingLogs } from '../../../core/orchestrator/backend';
+import type { LogCursor } from '../../../core/orchestrator/records';
 import { awsErrorCode, toTunerError } from './aws-errors';
 
 /** Where SageMaker puts training jobs' output. */

@@ -67,7 +67,7 @@
  * All base-table reads are strongly consistent. Queries on `gsi1` (`listRuns`, `leaderboard`)
  * cannot be and are eventually consistent on DynamoDB.
  */
-import { isTerminalJobStatus } from '../../core/orchestrator/records';
+import { isTerminalJobStatus } from '../../../core/orchestrator/records';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -96,15 +96,15 @@ import type {
   TickCommit,
   TickView,
   TrialRecord,
-} from '../../core/orchestrator/records';
+} from '../../../core/orchestrator/records';
 import {
   ConcurrentTick,
   JobNotFound,
   RunAlreadyExists,
   RunNotFound,
   TransientError,
-} from '../../core/orchestrator/errors';
-import type { SchedulerState } from '../../core/ports';
+} from '../../../core/orchestrator/errors';
+import type { SchedulerState } from '../../../core/ports';
 import {
   applyJobPatch,
   checkCommitRecords,

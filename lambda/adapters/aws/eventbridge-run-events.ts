@@ -3,13 +3,13 @@
  * twin's EventBridge endpoint, via `AWS_ENDPOINT_URL_EVENTBRIDGE`).
  */
 import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { RequestRejected, TransientError } from '../../core/orchestrator/errors';
+import { RequestRejected, TransientError } from '../../../core/orchestrator/errors';
 import {
   RUN_EVENT_SOURCE,
   RUN_STATUS_CHANGE_DETAIL_TYPE,
   type RunEventPublisher,
   type RunStatusChangeDetail,
-} from '../../core/orchestrator/run-events';
+} from '../../../core/orchestrator/run-events';
 import { toTunerError } from './aws-errors';
 
 /** Per-entry error codes of PutEvents that are worth retrying (the rest are the entry's fault). */

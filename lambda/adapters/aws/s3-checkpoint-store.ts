@@ -4,7 +4,7 @@
  * `MaxKeys: 1` per question.
  */
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import type { CheckpointStore } from '../../core/orchestrator/backend';
+import type { CheckpointStore } from '../../../core/orchestrator/backend';
 import { classifyAwsError, toTunerError } from './aws-errors';
 
 /** `s3://bucket/a/b/` -> bucket and key prefix (`a/b/`). */

@@ -22,8 +22,8 @@ import type {
   StopJobResult,
   TrainingBackend,
   TrainingJobRequest,
-} from '../../core/orchestrator/backend';
-import type { JobObservation, JobStatus } from '../../core/orchestrator/records';
+} from '../../../core/orchestrator/backend';
+import type { JobObservation, JobStatus } from '../../../core/orchestrator/records';
 import {
   awsErrorCode,
   awsErrorMessage,

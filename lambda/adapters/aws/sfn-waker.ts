@@ -1,6 +1,6 @@
 /** `TaskWaker` on Step Functions: `SendTaskSuccess` (and the local twin's endpoint, via `AWS_ENDPOINT_URL_SFN`). */
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { TaskWaker } from '../../core/orchestrator/waker';
+import type { TaskWaker } from '../../../core/orchestrator/waker';
 import { awsErrorCode, toTunerError } from './aws-errors';
 
 /** Errors meaning the wait is over already (timed out, or woken by someone else). */

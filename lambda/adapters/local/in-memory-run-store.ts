@@ -24,10 +24,10 @@ import type {
   TickCommit,
   TickView,
   TrialRecord,
-} from '../../core/orchestrator/records';
-import { isTerminalJobStatus } from '../../core/orchestrator/records';
-import { ConcurrentTick, JobNotFound, RunAlreadyExists, RunNotFound } from '../../core/orchestrator/errors';
-import type { SchedulerState } from '../../core/ports';
+} from '../../../core/orchestrator/records';
+import { isTerminalJobStatus } from '../../../core/orchestrator/records';
+import { ConcurrentTick, JobNotFound, RunAlreadyExists, RunNotFound } from '../../../core/orchestrator/errors';
+import type { SchedulerState } from '../../../core/ports';
 import {
   applyJobPatch,
   checkCommitRecords,

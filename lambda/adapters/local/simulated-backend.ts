@@ -9,8 +9,8 @@ import type {
   StopJobResult,
   TrainingBackend,
   TrainingJobRequest,
-} from '../../core/orchestrator/backend';
-import type { JobObservation, MetricValue } from '../../core/orchestrator/records';
+} from '../../../core/orchestrator/backend';
+import type { JobObservation, MetricValue } from '../../../core/orchestrator/records';
 
 /** What a simulated job reports: its metrics at the requested resource, or a failure. */
 export type SimulatedOutcome =

@@ -1,7 +1,7 @@
 /** Where trials' checkpoints are looked at (S3), once per configuration. */
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3CheckpointStore } from '../../adapters/aws/s3-checkpoint-store';
-import type { CheckpointStore } from '../../core/orchestrator/backend';
+import type { CheckpointStore } from '../../../core/orchestrator/backend';
 import { cachedBy, SDK_VARS } from '../config';
 import { optionalEnv } from '../env';
 

@@ -1,7 +1,7 @@
 /** The run-level status events (EventBridge, default bus); once per configuration. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgeRunEventPublisher } from '../../adapters/aws/eventbridge-run-events';
-import type { RunEventPublisher } from '../../core/orchestrator/run-events';
+import type { RunEventPublisher } from '../../../core/orchestrator/run-events';
 import { cachedBy, SDK_VARS } from '../config';
 
 // Bounded: a hanging PutEvents must not eat Finalize's time (3 attempts of at most 5 s).

@@ -1,7 +1,7 @@
 /** The run store (DynamoDB), once per configuration. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../adapters/aws/dynamodb-run-store';
-import type { RunStore } from '../../core/orchestrator/records';
+import type { RunStore } from '../../../core/orchestrator/records';
 import { cachedBy, SDK_VARS } from '../config';
 import { requiredEnv } from '../env';
 

@@ -2,7 +2,7 @@
  * A valid tuning input to mutate in tests, and helpers to edit it by JSON path.
  */
 
-import { validateTuningInput, type Problem, type TuningInput } from '../../../lambda/core/input';
+import { validateTuningInput, type Problem, type TuningInput } from '../../../core/input';
 
 /** A deep-mutable copy of a type, so tests can edit fixtures. */
 export type Editable<T> = T extends readonly (infer U)[] ? Editable<U>[] : T extends object ? { -readonly [K in keyof T]: Editable<T[K]> } : T;

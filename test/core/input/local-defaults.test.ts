@@ -7,7 +7,7 @@ import {
   parseTuningInput,
   validateTuningInput,
   withLocalDefaults,
-} from '../../../lambda/core/input';
+} from '../../../core/input';
 import { baseInput } from './fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');

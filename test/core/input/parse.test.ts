@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatProblems, parseTuningInput, type Problem } from '../../../lambda/core/input';
-import { findJsonSyntaxError } from '../../../lambda/core/input/json-syntax';
+import { formatProblems, parseTuningInput, type Problem } from '../../../core/input';
+import { findJsonSyntaxError } from '../../../core/input/json-syntax';
 import { baseInput, err, setAt } from './fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');

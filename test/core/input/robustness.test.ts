@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseTuningInput, validateTuningInput } from '../../../lambda/core/input';
+import { parseTuningInput, validateTuningInput } from '../../../core/input';
 import { baseInput, setAt } from './fixture';
 
 function pathsOf(value: unknown, path = '$', out: string[] = []): string[] {

@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderJsonSchema, renderReference, tuningInputJsonSchema, validateTuningInput } from '../../../lambda/core/input';
+import { renderJsonSchema, renderReference, tuningInputJsonSchema, validateTuningInput } from '../../../core/input';
 import { baseInput, setAt } from './fixture';
 
 const ROOT = join(__dirname, '..', '..', '..');

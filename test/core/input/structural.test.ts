@@ -1,4 +1,4 @@
-import { validateTuningInput } from '../../../lambda/core/input';
+import { validateTuningInput } from '../../../core/input';
 import { baseInput, deleteAt, err, problemsWith, setAt } from './fixture';
 
 const CONFIG = '$.HyperParameterTuningJobConfig';

@@ -1,4 +1,4 @@
-import { closestMatch, editDistance } from '../../../lambda/core/input/suggest';
+import { closestMatch, editDistance } from '../../../core/input/suggest';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and transpositions', () => {

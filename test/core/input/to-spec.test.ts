@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseTuningInput, toTuningSpec, validateTuningInput, type TuningInput } from '../../../lambda/core/input';
+import { parseTuningInput, toTuningSpec, validateTuningInput, type TuningInput } from '../../../core/input';
 import { baseInput, deleteAt, setAt, type Editable } from './fixture';
 
 const CONFIG = '$.HyperParameterTuningJobConfig';

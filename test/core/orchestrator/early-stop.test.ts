@@ -5,9 +5,9 @@
  * backend, a fake log source that prints one line per epoch.
  */
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
-import type { TuningInput } from '../../../lambda/core/input';
-import { toTuningSpec, validateTuningInput } from '../../../lambda/core/input';
-import type { LogPage, TrainingLogs } from '../../../lambda/core/orchestrator/backend';
+import type { TuningInput } from '../../../core/input';
+import { toTuningSpec, validateTuningInput } from '../../../core/input';
+import type { LogPage, TrainingLogs } from '../../../core/orchestrator/backend';
 import {
   earlyStopDecision,
   MAX_CURVE_POINTS,
@@ -15,9 +15,9 @@ import {
   MAX_STATS_SAMPLES,
   observeCurves,
   withFinishedCurve,
-} from '../../../lambda/core/orchestrator/early-stop';
-import type { JobRecord, LogCursor } from '../../../lambda/core/orchestrator/records';
-import { tick, type TickResult } from '../../../lambda/core/orchestrator/tick';
+} from '../../../core/orchestrator/early-stop';
+import type { JobRecord, LogCursor } from '../../../core/orchestrator/records';
+import { tick, type TickResult } from '../../../core/orchestrator/tick';
 import { tuningInput } from '../../helpers/inputs';
 import { createWorld, deliverEvents, type World } from '../../helpers/simulated-world';
 

@@ -1,12 +1,12 @@
 /**
- * Failure semantics (lambda/core/orchestrator/failures.ts and their use in tick, finalize and
+ * Failure semantics (core/orchestrator/failures.ts and their use in tick, finalize and
  * stop): stop early on systematic failure, capacity waits, foreign job names, warnings, and a
  * bounded, idempotent Finalize. Virtual time, in-memory store, simulated backend.
  */
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
-import type { TuningInput } from '../../../lambda/core/input';
-import type { CheckpointStore } from '../../../lambda/core/orchestrator/backend';
-import { FinalizeIncomplete, PermissionDenied, RequestRejected } from '../../../lambda/core/orchestrator/errors';
+import type { TuningInput } from '../../../core/input';
+import type { CheckpointStore } from '../../../core/orchestrator/backend';
+import { FinalizeIncomplete, PermissionDenied, RequestRejected } from '../../../core/orchestrator/errors';
 import {
   checkCapacityWait,
   checkFailures,
@@ -14,11 +14,11 @@ import {
   DEFAULT_FAILURE_POLICY,
   noObjectiveReason,
   summarizeFailureReason,
-} from '../../../lambda/core/orchestrator/failures';
-import { finalizeRun } from '../../../lambda/core/orchestrator/finalize';
-import { stopRun } from '../../../lambda/core/orchestrator/stop';
-import { parseTrainingJobName, trainingJobName } from '../../../lambda/core/orchestrator/naming';
-import { foreignJobReason, tick, tickOrFail } from '../../../lambda/core/orchestrator/tick';
+} from '../../../core/orchestrator/failures';
+import { finalizeRun } from '../../../core/orchestrator/finalize';
+import { stopRun } from '../../../core/orchestrator/stop';
+import { parseTrainingJobName, trainingJobName } from '../../../core/orchestrator/naming';
+import { foreignJobReason, tick, tickOrFail } from '../../../core/orchestrator/tick';
 import { tuningInput, type InputOptions } from '../../helpers/inputs';
 import { createWorld, runToEnd } from '../../helpers/simulated-world';
 

@@ -3,16 +3,16 @@
  * DescribeTrainingJob calls per tick, issued a few at a time.
  */
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
-import type { JobRecord } from '../../../lambda/core/orchestrator/records';
+import type { JobRecord } from '../../../core/orchestrator/records';
 import {
   DESCRIBE_CONCURRENCY,
   MAX_CHECK_INTERVAL_SECONDS,
   MAX_DESCRIBES_PER_TICK,
   dueForCheck,
   nextCheckAt,
-} from '../../../lambda/core/orchestrator/reconcile';
-import { recordJobEvent } from '../../../lambda/core/orchestrator/job-event';
-import { tick } from '../../../lambda/core/orchestrator/tick';
+} from '../../../core/orchestrator/reconcile';
+import { recordJobEvent } from '../../../core/orchestrator/job-event';
+import { tick } from '../../../core/orchestrator/tick';
 import { tuningInput } from '../../helpers/inputs';
 import { createWorld, deliverEvents } from '../../helpers/simulated-world';
 

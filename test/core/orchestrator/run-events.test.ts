@@ -1,8 +1,8 @@
 /** The run-level status event's detail, built from the run record (pure, no AWS). */
-import { toTuningSpec } from '../../../lambda/core/input';
-import { PermissionDenied, RequestRejected, TransientError } from '../../../lambda/core/orchestrator/errors';
-import type { RunOutcome } from '../../../lambda/core/orchestrator/finalize';
-import type { RunRecord } from '../../../lambda/core/orchestrator/records';
+import { toTuningSpec } from '../../../core/input';
+import { PermissionDenied, RequestRejected, TransientError } from '../../../core/orchestrator/errors';
+import type { RunOutcome } from '../../../core/orchestrator/finalize';
+import type { RunRecord } from '../../../core/orchestrator/records';
 import {
   eventStatusOf,
   finalizedRunDetail,
@@ -11,7 +11,7 @@ import {
   runStatusDetail,
   trainingJobMetricName,
   type RunStatusChangeDetail,
-} from '../../../lambda/core/orchestrator/run-events';
+} from '../../../core/orchestrator/run-events';
 import { tuningInput } from '../../helpers/inputs';
 
 const input = tuningInput({ name: 'run-1', strategy: 'Hyperband', maxJobs: 20 });

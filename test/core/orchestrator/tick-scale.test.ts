@@ -5,8 +5,8 @@
  */
 import { InMemoryRunStore } from '../../../lambda/adapters/local/in-memory-run-store';
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
-import type { ResultEntry, RunStore } from '../../../lambda/core/orchestrator/records';
-import { boundedHistory, ghostTrials } from '../../../lambda/core/orchestrator/tick-state';
+import type { ResultEntry, RunStore } from '../../../core/orchestrator/records';
+import { boundedHistory, ghostTrials } from '../../../core/orchestrator/tick-state';
 import { tuningInput, type InputOptions } from '../../helpers/inputs';
 import { createWorld, runToEnd } from '../../helpers/simulated-world';
 
@@ -110,7 +110,7 @@ describe('what a tick reads', () => {
     // Prepare
     const { store, reads } = countingStore();
     const world = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 5_010, maxParallel: 10 }), objective, { store });
-    const { tick } = await import('../../../lambda/core/orchestrator/tick');
+    const { tick } = await import('../../../core/orchestrator/tick');
     const { deliverEvents } = await import('../../helpers/simulated-world');
     const perTick: number[] = [];
     for (let i = 0; ; i++) {
@@ -162,7 +162,7 @@ describe('what a tick reads', () => {
   it('keeps the run record bounded: active jobs at most twice the parallel jobs', async () => {
     const { store } = countingStore();
     const world = await createWorld(tuningInput({ strategy: 'ASHA', sampler: 'Random', maxJobs: 200, maxParallel: 6 }), objective, { store });
-    const { tick } = await import('../../../lambda/core/orchestrator/tick');
+    const { tick } = await import('../../../core/orchestrator/tick');
     const { deliverEvents } = await import('../../helpers/simulated-world');
     let maxActive = 0;
     for (let i = 0; i < 2_000; i++) {

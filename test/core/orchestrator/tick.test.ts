@@ -3,13 +3,13 @@
  * with the in-memory store and the simulated backend.
  */
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
-import { toTuningSpec, validateTuningInput } from '../../../lambda/core/input';
-import { finalizeRun } from '../../../lambda/core/orchestrator/finalize';
-import { recordJobEvent } from '../../../lambda/core/orchestrator/job-event';
-import { stopRun } from '../../../lambda/core/orchestrator/stop';
-import { tick } from '../../../lambda/core/orchestrator/tick';
-import { parkTaskToken } from '../../../lambda/core/orchestrator/wait';
-import { planRun } from '../../../lambda/core/plan';
+import { toTuningSpec, validateTuningInput } from '../../../core/input';
+import { finalizeRun } from '../../../core/orchestrator/finalize';
+import { recordJobEvent } from '../../../core/orchestrator/job-event';
+import { stopRun } from '../../../core/orchestrator/stop';
+import { tick } from '../../../core/orchestrator/tick';
+import { parkTaskToken } from '../../../core/orchestrator/wait';
+import { planRun } from '../../../core/plan';
 import { createWorld, deliverEvents, runToEnd } from '../../helpers/simulated-world';
 import { tuningInput } from '../../helpers/inputs';
 

@@ -1,7 +1,7 @@
 /** AMT's WarmStartConfig: a parent run's results seed the sampler of a new run. */
 import { InMemoryRunStore } from '../../../lambda/adapters/local/in-memory-run-store';
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
-import type { TuningInput } from '../../../lambda/core/input';
+import type { TuningInput } from '../../../core/input';
 import { createWorld, runToEnd } from '../../helpers/simulated-world';
 import { tuningInput, type InputOptions } from '../../helpers/inputs';
 

@@ -1,6 +1,6 @@
-import type { SchedulerSettings } from '../../../lambda/core/ports';
-import { estimateCost, planRun, simulate, syntheticObjective } from '../../../lambda/core/plan';
-import { bracketTable, ladder } from '../../../lambda/core/schedulers/rungs';
+import type { SchedulerSettings } from '../../../core/ports';
+import { estimateCost, planRun, simulate, syntheticObjective } from '../../../core/plan';
+import { bracketTable, ladder } from '../../../core/schedulers/rungs';
 
 const hb81 = (overrides: Partial<SchedulerSettings> = {}): SchedulerSettings => ({
   kind: 'Hyperband',

@@ -1,6 +1,6 @@
-import type { Configuration, Observation, SearchSpaceSpec, SuggestContext } from '../../../lambda/core/ports';
-import { rngFor } from '../../../lambda/core/rng';
-import { pendingPenalty } from '../../../lambda/core/samplers/bohb';
+import type { Configuration, Observation, SearchSpaceSpec, SuggestContext } from '../../../core/ports';
+import { rngFor } from '../../../core/rng';
+import { pendingPenalty } from '../../../core/samplers/bohb';
 import {
   bohbModel,
   boundObservations,
@@ -10,8 +10,8 @@ import {
   pendingConfigurations,
   sampleUniform,
   usableObservations,
-} from '../../../lambda/core/samplers';
-import { fitKde, fromKdePoint, kdeLogDensity, MIN_BANDWIDTH, sampleKde, toKdePoint } from '../../../lambda/core/samplers/kde';
+} from '../../../core/samplers';
+import { fitKde, fromKdePoint, kdeLogDensity, MIN_BANDWIDTH, sampleKde, toKdePoint } from '../../../core/samplers/kde';
 import { deepFreeze } from '../space/arbitraries';
 
 const XY: SearchSpaceSpec = deepFreeze({

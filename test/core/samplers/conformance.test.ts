@@ -2,10 +2,10 @@
 // test_schedulers_api.py): suggestions stay in the space, survive a JSON round trip, are
 // deterministic for the same seeds, and never mutate their inputs.
 import fc from 'fast-check';
-import type { Configuration, Observation, SamplerName, SearchSpaceSpec } from '../../../lambda/core/ports';
-import { rngFor } from '../../../lambda/core/rng';
-import { createSampler, SAMPLER_NAMES } from '../../../lambda/core/samplers';
-import { contains, renderConfiguration } from '../../../lambda/core/space';
+import type { Configuration, Observation, SamplerName, SearchSpaceSpec } from '../../../core/ports';
+import { rngFor } from '../../../core/rng';
+import { createSampler, SAMPLER_NAMES } from '../../../core/samplers';
+import { contains, renderConfiguration } from '../../../core/space';
 import { categoricalParameter, deepFreeze, fixFastCheckSeed, space as arbSpace } from '../space/arbitraries';
 
 fixFastCheckSeed();

@@ -1,8 +1,8 @@
-import type { Configuration, Observation, Sampler, SearchSpaceSpec } from '../../../lambda/core/ports';
-import { rngFor } from '../../../lambda/core/rng';
-import { copulaScores, createGpSampler, createRandomSampler, createSobolSampler, normalQuantile, sampleUniform } from '../../../lambda/core/samplers';
-import { condition, expectedImprovement, featureMap, fitHyperparameters, logPosterior, predict } from '../../../lambda/core/samplers/gp';
-import { cholesky, choleskyInverse, solveLower, solveUpper } from '../../../lambda/core/samplers/linalg';
+import type { Configuration, Observation, Sampler, SearchSpaceSpec } from '../../../core/ports';
+import { rngFor } from '../../../core/rng';
+import { copulaScores, createGpSampler, createRandomSampler, createSobolSampler, normalQuantile, sampleUniform } from '../../../core/samplers';
+import { condition, expectedImprovement, featureMap, fitHyperparameters, logPosterior, predict } from '../../../core/samplers/gp';
+import { cholesky, choleskyInverse, solveLower, solveUpper } from '../../../core/samplers/linalg';
 import { deepFreeze } from '../space/arbitraries';
 
 const XY: SearchSpaceSpec = deepFreeze({

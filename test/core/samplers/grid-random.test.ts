@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import type { Configuration, SearchSpaceSpec, SuggestContext } from '../../../lambda/core/ports';
-import { createRng, rngFor } from '../../../lambda/core/rng';
-import { createGridSampler, createRandomSampler } from '../../../lambda/core/samplers';
-import { contains } from '../../../lambda/core/space';
+import type { Configuration, SearchSpaceSpec, SuggestContext } from '../../../core/ports';
+import { createRng, rngFor } from '../../../core/rng';
+import { createGridSampler, createRandomSampler } from '../../../core/samplers';
+import { contains } from '../../../core/space';
 import { deepFreeze, fixFastCheckSeed, space as arbSpace } from '../space/arbitraries';
 
 fixFastCheckSeed();

@@ -1,4 +1,4 @@
-import { createRng } from '../../../lambda/core/rng';
+import { createRng } from '../../../core/rng';
 import {
   categoricalLogDensity,
   erf,
@@ -8,7 +8,7 @@ import {
   numericLogDensity,
   sampleCategorical,
   sampleNumeric,
-} from '../../../lambda/core/samplers/parzen';
+} from '../../../core/samplers/parzen';
 
 describe('erf / normalCdf', () => {
   it.each([

@@ -1,6 +1,6 @@
-import type { Configuration, SearchSpaceSpec, SuggestContext } from '../../../lambda/core/ports';
-import { createRng, rngFor } from '../../../lambda/core/rng';
-import { createRandomSampler, createSobolSampler, SOBOL_MAX_DIMENSIONS, sobolPoint } from '../../../lambda/core/samplers';
+import type { Configuration, SearchSpaceSpec, SuggestContext } from '../../../core/ports';
+import { createRng, rngFor } from '../../../core/rng';
+import { createRandomSampler, createSobolSampler, SOBOL_MAX_DIMENSIONS, sobolPoint } from '../../../core/samplers';
 
 const unitSpace = (d: number): SearchSpaceSpec => ({
   parameters: Array.from({ length: d }, (_, i) => ({ kind: 'continuous' as const, name: `x${i}`, min: 0, max: 1, scaling: 'Linear' as const })),

@@ -1,6 +1,6 @@
-import type { Configuration, Observation, ObjectiveType, Sampler, SearchSpaceSpec } from '../../../lambda/core/ports';
-import { createRng, rngFor } from '../../../lambda/core/rng';
-import { createRandomSampler, createTpeSampler, defaultGamma, sampleUniform, selectObservations, splitObservations } from '../../../lambda/core/samplers';
+import type { Configuration, Observation, ObjectiveType, Sampler, SearchSpaceSpec } from '../../../core/ports';
+import { createRng, rngFor } from '../../../core/rng';
+import { createRandomSampler, createTpeSampler, defaultGamma, sampleUniform, selectObservations, splitObservations } from '../../../core/samplers';
 import { deepFreeze } from '../space/arbitraries';
 
 const X: SearchSpaceSpec = deepFreeze({ parameters: [{ kind: 'continuous', name: 'x', min: 0, max: 1, scaling: 'Linear' }] });

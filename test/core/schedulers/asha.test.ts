@@ -1,5 +1,5 @@
-import type { SchedulerState, TrialResult } from '../../../lambda/core/ports';
-import { ashaScheduler } from '../../../lambda/core/schedulers/asha';
+import type { SchedulerState, TrialResult } from '../../../core/ports';
+import { ashaScheduler } from '../../../core/schedulers/asha';
 import { deepFreeze, propose, settings, summary } from './helpers';
 
 const asha = ashaScheduler;

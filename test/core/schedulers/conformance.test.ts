@@ -5,11 +5,11 @@
  * results, and check the contract at every step.
  */
 import fc from 'fast-check';
-import type { Decision, JobOutcome, Scheduler, SchedulerSettings, SchedulerState, TrialResult } from '../../../lambda/core/ports';
-import { planRun } from '../../../lambda/core/plan';
-import { createScheduler, syncInstances } from '../../../lambda/core/schedulers';
-import { ladderOf } from '../../../lambda/core/schedulers/common';
-import { bracketMilestones } from '../../../lambda/core/schedulers/rungs';
+import type { Decision, JobOutcome, Scheduler, SchedulerSettings, SchedulerState, TrialResult } from '../../../core/ports';
+import { planRun } from '../../../core/plan';
+import { createScheduler, syncInstances } from '../../../core/schedulers';
+import { ladderOf } from '../../../core/schedulers/common';
+import { bracketMilestones } from '../../../core/schedulers/rungs';
 import { configOf, deepFreeze, prng, roundTrip } from './helpers';
 
 interface Case {

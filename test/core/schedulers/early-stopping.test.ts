@@ -1,4 +1,4 @@
-import { ashaStoppingRule, medianStoppingRule, runningAverage, type MetricCurve } from '../../../lambda/core/schedulers';
+import { ashaStoppingRule, medianStoppingRule, runningAverage, type MetricCurve } from '../../../core/schedulers';
 
 const curve = (trialId: number, values: (number | null)[]): MetricCurve => ({ trialId, values });
 

@@ -1,5 +1,5 @@
-import { fifoScheduler } from '../../../lambda/core/schedulers/fifo';
-import { bestTrial, createScheduler, runningJobs } from '../../../lambda/core/schedulers';
+import { fifoScheduler } from '../../../core/schedulers/fifo';
+import { bestTrial, createScheduler, runningJobs } from '../../../core/schedulers';
 import { deepFreeze, propose, settings, summary } from './helpers';
 
 const fifo = fifoScheduler;

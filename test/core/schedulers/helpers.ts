@@ -1,6 +1,6 @@
 /** Test helpers for the schedulers: settings, deep freeze, a tiny PRNG, a JSON round trip. */
-import type { Configuration, Decision, SchedulerSettings, SchedulerState } from '../../../lambda/core/ports';
-import { createRng } from '../../../lambda/core/rng';
+import type { Configuration, Decision, SchedulerSettings, SchedulerState } from '../../../core/ports';
+import { createRng } from '../../../core/rng';
 
 export function settings(overrides: Partial<SchedulerSettings> = {}): SchedulerSettings {
   return {
@@ -35,7 +35,7 @@ export function configOf(trialId: number): Configuration {
 
 export const propose = (trialId: number): Configuration => configOf(trialId);
 
-/** A seeded generator for the test drivers: the project's own (lambda/core/rng). */
+/** A seeded generator for the test drivers: the project's own (core/rng). */
 export function prng(seed: number): () => number {
   const rng = createRng(seed);
   return () => rng.next();

@@ -1,6 +1,6 @@
-import type { Decision, SchedulerState, TrialResult } from '../../../lambda/core/ports';
-import { bracketCycle, hyperbandScheduler, syncInstances } from '../../../lambda/core/schedulers/hyperband';
-import { ladder } from '../../../lambda/core/schedulers/rungs';
+import type { Decision, SchedulerState, TrialResult } from '../../../core/ports';
+import { bracketCycle, hyperbandScheduler, syncInstances } from '../../../core/schedulers/hyperband';
+import { ladder } from '../../../core/schedulers/rungs';
 import { deepFreeze, jobsOf, prng, propose, settings, summary } from './helpers';
 
 const hb = hyperbandScheduler;

@@ -12,7 +12,7 @@ import {
   sMax,
   shapeJobs,
   shapeResource,
-} from '../../../lambda/core/schedulers/rungs';
+} from '../../../core/schedulers/rungs';
 
 const table = (l: ReturnType<typeof ladder>) => bracketTable(l).map((b) => [b.bracket, b.rungs.map((r) => [r.trials, r.resource])]);
 

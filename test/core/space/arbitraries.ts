@@ -1,6 +1,6 @@
 // fast-check arbitraries for valid search spaces, shared by the space and sampler tests.
 import fc from 'fast-check';
-import type { CategoricalParameter, ContinuousParameter, IntegerParameter, ParameterSpec, SearchSpaceSpec } from '../../../lambda/core/ports';
+import type { CategoricalParameter, ContinuousParameter, IntegerParameter, ParameterSpec, SearchSpaceSpec } from '../../../core/ports';
 
 /**
  * Fixes fast-check's seed for the calling test file, so property runs are reproducible

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Configuration, SearchSpaceSpec } from '../../../lambda/core/ports';
+import type { Configuration, SearchSpaceSpec } from '../../../core/ports';
 import {
   assertValidSpace,
   configurationIssues,
@@ -10,7 +10,7 @@ import {
   encode,
   SearchSpaceError,
   spaceIssues,
-} from '../../../lambda/core/space';
+} from '../../../core/space';
 import { deepFreeze, fixFastCheckSeed, spaceAndUnitPoint } from './arbitraries';
 
 fixFastCheckSeed();

@@ -1,5 +1,5 @@
-import type { SearchSpaceSpec } from '../../../lambda/core/ports';
-import { GRID_POINTS_LIMIT, gridPoint, gridPoints, gridSize, iterateGrid } from '../../../lambda/core/space';
+import type { SearchSpaceSpec } from '../../../core/ports';
+import { GRID_POINTS_LIMIT, gridPoint, gridPoints, gridSize, iterateGrid } from '../../../core/space';
 
 const SPACE_2X3: SearchSpaceSpec = {
   parameters: [

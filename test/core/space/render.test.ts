@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { ContinuousParameter, IntegerParameter, CategoricalParameter, SearchSpaceSpec } from '../../../lambda/core/ports';
-import { decode, parseConfiguration, parseValue, renderConfiguration, renderValue } from '../../../lambda/core/space';
+import type { ContinuousParameter, IntegerParameter, CategoricalParameter, SearchSpaceSpec } from '../../../core/ports';
+import { decode, parseConfiguration, parseValue, renderConfiguration, renderValue } from '../../../core/space';
 import { fixFastCheckSeed, spaceAndUnitPoint } from './arbitraries';
 
 fixFastCheckSeed();

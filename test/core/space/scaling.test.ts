@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import type { ContinuousParameter, IntegerParameter } from '../../../lambda/core/ports';
-import { createRng } from '../../../lambda/core/rng';
-import { AUTO_LOG_RATIO, fromUnit, resolveScaling, toUnit } from '../../../lambda/core/space';
+import type { ContinuousParameter, IntegerParameter } from '../../../core/ports';
+import { createRng } from '../../../core/rng';
+import { AUTO_LOG_RATIO, fromUnit, resolveScaling, toUnit } from '../../../core/space';
 import { continuousParameter, fixFastCheckSeed, integerParameter } from './arbitraries';
 
 fixFastCheckSeed();

@@ -4,7 +4,7 @@
  * drives the local SageMaker emulator, since that speaks the same API.
  *
  * Errors: an adapter throws only the tuner's named errors (`TransientError`,
- * `PermissionDenied`, `RequestRejected`; lambda/core/orchestrator/errors.ts) for what the
+ * `PermissionDenied`, `RequestRejected`; core/orchestrator/errors.ts) for what the
  * results below do not cover.
  */
 import type { JobObservation, LogCursor } from './records';

@@ -1,7 +1,7 @@
 /**
  * The tuning core's contracts.
  *
- * Everything in `lambda/core` is pure TypeScript: no AWS SDK, no CDK, no Powertools, no I/O.
+ * Everything in `core` is pure TypeScript: no AWS SDK, no CDK, no Powertools, no I/O.
  * Imports point one way: core <- adapters <- handlers / lib / local / cli.
  *
  * Vocabulary (Li et al. 2018, "Hyperband"; Li et al. 2020, "ASHA"):
@@ -287,7 +287,7 @@ export interface FailurePolicy {
 }
 
 /**
- * What a validated tuning input means to the core. Produced by `lambda/core/input`
+ * What a validated tuning input means to the core. Produced by `core/input`
  * (`parseTuningInput`) from the AMT-style request; everything AWS-specific that the core
  * does not need (role, instance type, channels, ...) stays in the raw input.
  */

@@ -132,7 +132,7 @@ export function renderReference(): string {
   const out: string[] = [
     '# Tuning input reference',
     '',
-    '<!-- Generated from lambda/core/input/input-model.ts by `npx tsx schema/generate.ts`; do not edit. -->',
+    '<!-- Generated from core/input/input-model.ts by `npx tsx schema/generate.ts`; do not edit. -->',
     '',
     describeNode(TUNING_INPUT),
     'Paste the body of an AMT `CreateHyperParameterTuningJob` request and it validates, apart from the differences listed at the end.',

@@ -111,7 +111,7 @@ export function tuningInputJsonSchema(): JsonSchema {
     ...toJsonSchema(TUNING_INPUT),
     ...(deployed === undefined ? {} : { if: { type: 'object', properties: { LocalConfig: {} }, required: ['LocalConfig'] }, else: deployed }),
     $comment:
-      'Generated from lambda/core/input/input-model.ts by `npx tsx schema/generate.ts`; do not edit. Structural rules only: cross-field rules (MinValue < MaxValue, Grid needs categorical ranges, ...) are checked by `hpo validate`.',
+      'Generated from core/input/input-model.ts by `npx tsx schema/generate.ts`; do not edit. Structural rules only: cross-field rules (MinValue < MaxValue, Grid needs categorical ranges, ...) are checked by `hpo validate`.',
   };
 }
 
