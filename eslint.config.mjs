@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.hpo/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'examples/**/*.py'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'cli/dist/**', 'assets/**', '.hpo/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'examples/**/*.py'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -20,7 +20,7 @@ import type {
   TrialRecord,
 } from '../core/orchestrator/records';
 import { isStoreLocked } from '../local/dynamodb/dynalite';
-import { hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, listLocalRuns, openLocalStore, runPaths } from '../local/workspace';
+import { describeHpoHome, hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, listLocalRuns, openLocalStore, runPaths } from '../local/workspace';
 import { CliError } from './io';
 
 /** What {@link openResults} needs. */
@@ -86,7 +86,7 @@ export function chooseSource(options: { local: boolean; table?: string; cwd: str
   if (options.run !== undefined && runs.length > 0) {
     // The user most likely mistyped a local run's name: say which exist, and the other way.
     throw new CliError(
-      `no local run '${options.run}' in ${relative(options.cwd, home) || home}; local runs: ${runs.join(', ')}. ` +
+      `no local run '${options.run}' in ${describeHpoHome(options.cwd, options.env)}; local runs: ${runs.join(', ')}. ` +
         'For a deployed tuner, pass --table <name> (the ResultsTableName output of the stack)',
       UNKNOWN_RUN_EXIT,
     );
@@ -107,7 +107,7 @@ export function chooseSource(options: { local: boolean; table?: string; cwd: str
 export async function openResults(options: ResultsSourceOptions): Promise<ResultsSource> {
   if (options.local) {
     const home = hpoHome(options.cwd, options.env);
-    const where = relative(options.cwd, home) || home;
+    const where = describeHpoHome(options.cwd, options.env);
     if (options.run === undefined) {
       return { store: new LocalRunsStore(home), where, close: async () => undefined };
     }

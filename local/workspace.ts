@@ -2,7 +2,7 @@
  * Where local mode keeps a run on disk, and how to open its results again.
  *
  * ```
- * .hpo/                      (under the working directory; HPO_HOME overrides)
+ * <home>/                    (see hpoHome: $HPO_HOME, a .hpo/ of the project, or ~/.hpo)
  *   runs/<run>/
  *     run.json               what started the run: input path, started at, pid
  *     dynamodb/              dynalite's on-disk store (the results table)
@@ -13,7 +13,8 @@
  * ```
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_SK, runPk } from '../lambda/adapters/aws/dynamodb-keys';
@@ -29,9 +30,36 @@ export const LOCAL_BUCKET_NAME = 'hpo-local';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
 
-/** The `.hpo` folder: `$HPO_HOME`, else `<cwd>/.hpo`. */
+/**
+ * Where local mode keeps its runs, the first of:
+ *
+ * 1. `$HPO_HOME` (relative to the working directory);
+ * 2. a `.hpo` folder in the working directory or the nearest parent that has one (a project's
+ *    own runs, found from any of its subfolders, as git finds `.git`);
+ * 3. `~/.hpo` (`$HOME/.hpo`): the default, the same whatever folder `hpo` runs from.
+ */
 export function hpoHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(cwd, env.HPO_HOME ?? '.hpo');
+  return locateHpoHome(cwd, env).path;
+}
+
+/**
+ * The home for messages: relative when it is under the working directory (`.hpo`), else its
+ * absolute path and the rule that chose it (`/home/me/.hpo (the default; HPO_HOME overrides)`).
+ */
+export function describeHpoHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  const { path, why } = locateHpoHome(cwd, env);
+  const rel = relative(cwd, path);
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : `${path} (${why})`;
+}
+
+/** {@link hpoHome}, with the rule that chose it (for messages). */
+export function locateHpoHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): { readonly path: string; readonly why: string } {
+  if (env.HPO_HOME !== undefined && env.HPO_HOME !== '') return { path: resolve(cwd, env.HPO_HOME), why: 'HPO_HOME' };
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.hpo'))) return { path: join(dir, '.hpo'), why: 'the nearest .hpo folder' };
+    if (dirname(dir) === dir) break;
+  }
+  return { path: join(env.HOME ?? homedir(), '.hpo'), why: 'the default; HPO_HOME overrides' };
 }
 
 export interface RunPaths {

@@ -1,6 +1,8 @@
 /**
- * The Lambda code the construct deploys: one esbuild bundle per handler, built once per
- * content hash and cached.
+ * The Lambda code the construct deploys: one esbuild bundle per handler, shipped inside the
+ * package under `assets/lambda/<handler>/index.js` (+ `index.js.map`), handler `index.handler`,
+ * and deployed with `lambda.Code.fromAsset`. An app that installs the package needs no esbuild,
+ * no Docker and no lock file.
  *
  * The same folders are what `cdk synth` stages as the functions' assets and what the local
  * twin loads (from the cloud assembly), so the tests run the code users deploy. The options
@@ -8,17 +10,35 @@
  * `errorType = error.name` and Step Functions matches `Catch`/`Retry` on it; a renamed
  * error class would never match.
  *
- * Layout: `<cache>/<hash>/<handler>/index.js` (+ `index.js.map`), handler `index.handler`.
- * The hash covers every file under `core/` and `lambda/`, the lock file (dependency versions), the
- * esbuild version and the options below, so any change rebuilds and nothing stale is reused.
+ * Two situations:
+ * - **Installed package** (no `lambda/` sources next to `assets/`): the shipped bundles are used
+ *   as they are.
+ * - **Repository checkout** (sources present): `assets/lambda/manifest.json` records the content
+ *   hash the bundles were built from; when the sources changed, the bundles are rebuilt in place
+ *   first (about a second). The hash covers every file under `core/` and `lambda/`, the lock
+ *   file (dependency versions), the esbuild version and the options below, so nothing stale is
+ *   deployed or tested. `npm pack` ships exactly this folder (`prepack` rebuilds it).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { HANDLER_NAMES, type HandlerName } from './definition';
 
-/** The repository root (lib/private/../..), where lambda/ and package-lock.json live. */
-const PROJECT_ROOT = join(__dirname, '..', '..');
+/**
+ * The package's root: the nearest folder above this file with a `package.json` (`lib/private`
+ * in the repository, `dist/lib/private` in the installed package).
+ */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
+
+const PROJECT_ROOT = packageRoot();
+
+/** Where the bundles are: shipped in the package, built there in a checkout. */
+export const BUNDLES_DIR = join(PROJECT_ROOT, 'assets', 'lambda');
 
 /** The `handler` setting of every function: `index.js`, export `handler`. */
 export const LAMBDA_HANDLER = 'index.handler';
@@ -45,11 +65,6 @@ export const BUNDLE_OPTIONS = {
   logLevel: 'silent',
 } as const;
 
-/** Where bundles are cached: `HPO_BUNDLE_CACHE`, else `node_modules/.cache/hpo-tuner/lambda`. */
-function cacheRoot(): string {
-  return process.env.HPO_BUNDLE_CACHE ?? join(PROJECT_ROOT, 'node_modules', '.cache', 'hpo-tuner', 'lambda');
-}
-
 function listFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -75,29 +90,53 @@ export function bundleHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-let built: { hash: string; dir: string } | undefined;
-
-/**
- * The folder of each handler's bundle, building all of them first if this content hash has
- * not been built yet. Synchronous (a construct constructor calls it); about a second to build,
- * a few milliseconds when cached.
- */
-export function lambdaBundles(): Readonly<Record<HandlerName, string>> {
-  const hash = bundleHash();
-  if (built?.hash !== hash) {
-    const dir = join(cacheRoot(), hash);
-    if (!existsSync(join(dir, 'complete'))) buildInto(dir);
-    built = { hash, dir };
-  }
-  const root = built.dir;
-  return Object.fromEntries(HANDLER_NAMES.map((h) => [h, join(root, h)])) as Record<HandlerName, string>;
+interface Manifest {
+  readonly hash: string;
+  readonly handlers: readonly string[];
+  readonly builtAt: string;
 }
 
-/** Builds every bundle into a fresh folder, then moves it into place (atomic for concurrent builders). */
-function buildInto(dir: string): void {
+function readManifest(): Manifest | undefined {
+  const path = join(BUNDLES_DIR, 'manifest.json');
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Manifest) : undefined;
+}
+
+/** True in a repository checkout: the handlers' sources sit next to `assets/`. */
+function hasSources(): boolean {
+  return existsSync(join(PROJECT_ROOT, 'lambda', 'handlers'));
+}
+
+/**
+ * The folder of each handler's bundle. In a checkout, rebuilds them first when the sources
+ * changed. Synchronous (a construct constructor calls it); about a second to build, a few
+ * milliseconds to check.
+ */
+export function lambdaBundles(): Readonly<Record<HandlerName, string>> {
+  if (hasSources()) {
+    const hash = bundleHash();
+    if (readManifest()?.hash !== hash) buildInto(BUNDLES_DIR, hash);
+  } else {
+    const manifest = readManifest();
+    const missing = HANDLER_NAMES.filter((h) => !existsSync(join(BUNDLES_DIR, h, 'index.js')));
+    if (!manifest || missing.length > 0) {
+      throw new Error(
+        `the tuner's Lambda code is missing from ${BUNDLES_DIR} (${missing.length > 0 ? missing.join(', ') : 'manifest.json'}): ` +
+          'the package was not built with `npm run build`; reinstall it from a packed tarball or the registry',
+      );
+    }
+  }
+  return Object.fromEntries(HANDLER_NAMES.map((h) => [h, join(BUNDLES_DIR, h)])) as Record<HandlerName, string>;
+}
+
+/**
+ * Builds every bundle into a fresh folder, then swaps it into place. Another process that
+ * built the same hash first wins; its bundles are identical.
+ */
+function buildInto(dir: string, hash: string): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const staging = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  const old = `${dir}.old-${process.pid}-${Date.now()}`;
   mkdirSync(staging, { recursive: true });
   try {
     esbuild.buildSync({
@@ -106,16 +145,20 @@ function buildInto(dir: string): void {
       entryPoints: Object.fromEntries(HANDLER_NAMES.map((h) => [`${h}/index`, join(PROJECT_ROOT, 'lambda', 'handlers', `${h}.ts`)])),
       outdir: staging,
     });
-    // The marker tells a reader the folder is whole.
-    writeFileSync(join(staging, 'complete'), new Date().toISOString());
+    const manifest: Manifest = { hash, handlers: HANDLER_NAMES, builtAt: new Date().toISOString() };
+    writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    try {
+      if (existsSync(dir)) renameSync(dir, old);
+    } catch {
+      // Another process moved it first.
+    }
     try {
       renameSync(staging, dir);
     } catch (error) {
-      // Another process finished the same hash first: its bundles are identical.
-      if (!existsSync(join(dir, 'complete'))) throw error;
+      if (readManifest()?.hash !== hash) throw error;
     }
   } finally {
-    if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
+    for (const leftover of [staging, old]) if (existsSync(leftover)) rmSync(leftover, { recursive: true, force: true });
   }
 }
 

@@ -8,8 +8,14 @@
  * `<LogicalId.Attr>` (Fn::GetAtt) and `<Name>` (Ref), and Fn::Join is concatenated. The
  * construct computes those IDs from the ARNs it grants, so that they stay right when
  * construct paths (and so logical IDs) change. No dependency on cdk-nag itself.
+ *
+ * aws-cdk-lib before 2.269.0 cannot record these acknowledgements (no `Validations`, or rule IDs
+ * with `::` rejected). There the same acknowledgements go where cdk-nag 2 reads them: the
+ * `cdk_nag` metadata (`rules_to_suppress`) of every CloudFormation resource under the scope,
+ * as its `NagSuppressions.addResourceSuppressions(scope, ..., true)` writes them.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import * as cdk from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 type Resolved = string | number | boolean | null | undefined | Resolved[] | { [key: string]: Resolved };
@@ -46,7 +52,45 @@ export function wildcardActionFinding(action: string): string {
 
 /** Acknowledge findings (rule IDs) on a construct and its children, with one reason each. */
 export function acknowledge(scope: IConstruct, findings: Readonly<Record<string, string>>): void {
-  for (const [id, reason] of Object.entries(findings)) {
-    Validations.of(scope).acknowledge({ id, reason });
+  if (Object.keys(findings).length === 0) return;
+  if (acknowledgesQualifiedRules()) {
+    for (const [id, reason] of Object.entries(findings)) cdk.Validations.of(scope).acknowledge({ id, reason });
+  } else {
+    suppressForCdkNag2(scope, findings);
+  }
+}
+
+/** One entry of cdk-nag 2's `rules_to_suppress`. */
+interface NagSuppression {
+  readonly id: string;
+  readonly reason: string;
+  readonly applies_to?: string[];
+}
+
+/** The metadata key cdk-nag 2 reads suppressions from. */
+export const CDK_NAG_METADATA_KEY = 'cdk_nag';
+
+/**
+ * Whether this aws-cdk-lib records acknowledgements of rule IDs such as
+ * `AwsSolutions-IAM5[Resource::...]`: 2.269.0 and later.
+ */
+function acknowledgesQualifiedRules(): boolean {
+  if ((cdk as { Validations?: unknown }).Validations === undefined) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('aws-cdk-lib/package.json') as { version: string };
+  const [major, minor] = version.split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 269);
+}
+
+/** cdk-nag 2's form: `AwsSolutions-IAM5[Resource::x]` is rule `AwsSolutions-IAM5` applied to `Resource::x`. */
+function suppressForCdkNag2(scope: IConstruct, findings: Readonly<Record<string, string>>): void {
+  const suppressions: NagSuppression[] = Object.entries(findings).map(([id, reason]) => {
+    const finding = /^([^[]+)\[(.+)\]$/.exec(id);
+    return finding ? { id: finding[1], reason, applies_to: [finding[2]] } : { id, reason };
+  });
+  for (const child of scope.node.findAll()) {
+    if (!CfnResource.isCfnResource(child)) continue;
+    const existing = (child.getMetadata(CDK_NAG_METADATA_KEY) as { rules_to_suppress?: NagSuppression[] } | undefined)?.rules_to_suppress ?? [];
+    child.addMetadata(CDK_NAG_METADATA_KEY, { rules_to_suppress: [...existing, ...suppressions] });
   }
 }

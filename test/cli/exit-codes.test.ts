@@ -34,7 +34,7 @@ describe('exit code of an unknown run agrees with the help', () => {
   beforeAll(async () => {
     // Prepare: one local run folder with an (empty) results store, as an interrupted first start leaves it
     delete process.env.HPO_HOME;
-    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd, {}), 'empty-run').dynamodb);
+    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), 'empty-run').dynamodb);
     await opened.close();
   });
   afterAll(() => {

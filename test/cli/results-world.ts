@@ -76,7 +76,7 @@ export function commaInput(options: InputOptions = {}): ReturnType<typeof tuning
 export async function recordLocalRun(cwd: string, options: InputOptions & { start?: string } = {}): Promise<RunRecord> {
   const input = commaInput(options);
   const name = input.HyperParameterTuningJobName;
-  const opened = await openLocalStore(runPaths(hpoHome(cwd, {}), name).dynamodb);
+  const opened = await openLocalStore(runPaths(hpoHome(cwd, { HPO_HOME: '.hpo' }), name).dynamodb);
   try {
     const world = await createWorld(input, objective, { store: opened.store, start: options.start });
     await runToEnd(world);

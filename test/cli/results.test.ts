@@ -57,7 +57,7 @@ describe('hpo results (real dynalite store filled by a simulated run)', () => {
 
   /** The trials as the leaderboard must rank them: highest milestone with a result, then objective. */
   async function expectedOrder(run: string, type: string): Promise<number[]> {
-    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd, {}), run).dynamodb);
+    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), run).dynamodb);
     try {
       const sign = type === 'Maximize' ? -1 : 1;
       return (await opened.store.listTrials(run))

@@ -15,7 +15,7 @@ const CLEAR = '\x1b[H\x1b[2J';
 
 /** A run in progress: its store held open (as hpo local holds it) and its run.json naming the live endpoint. */
 async function liveRun(cwd: string, name: string, meta: { pid?: number } = {}): Promise<{ world: World<OpenedLocalStore['store']>; opened: OpenedLocalStore }> {
-  const paths = runPaths(hpoHome(cwd, {}), name);
+  const paths = runPaths(hpoHome(cwd, { HPO_HOME: '.hpo' }), name);
   const opened = await openLocalStore(paths.dynamodb);
   const world = await createWorld(commaInput({ name, maxJobs: 6, maxParallel: 2 }), objective, { store: opened.store });
   mkdirSync(dirname(paths.meta), { recursive: true });
@@ -153,7 +153,7 @@ describe('hpo status --watch', () => {
     // Prepare: the "hpo local" process restarts its store on a new endpoint; run.json names the
     // old one for a while, so reads fail until it is updated.
     const name = 'flaky';
-    const paths = runPaths(hpoHome(ws.cwd, {}), name);
+    const paths = runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), name);
     const first = await liveRun(ws.cwd, name);
     let second: OpenedLocalStore | undefined;
     const restart = async (): Promise<void> => {
@@ -185,7 +185,7 @@ describe('hpo status --watch', () => {
   it('gives up after 3 failed reads in a row (exit 1, as hpo status for a store it cannot read)', async () => {
     // Prepare: the store comes back on an endpoint run.json never names.
     const name = 'flaky-dead';
-    const paths = runPaths(hpoHome(ws.cwd, {}), name);
+    const paths = runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), name);
     const { opened } = await liveRun(ws.cwd, name);
     let stale: OpenedLocalStore | undefined;
     const breakIt = async (): Promise<void> => {

@@ -71,7 +71,7 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
     const empty = tempWorkspace();
     try {
       expect(await status([], empty.cwd)).toEqual({ code: 2, out: '', err: `error: ${TABLE_REQUIRED}\n` });
-      expect(await status(['--local'], empty.cwd)).toEqual({ code: 0, out: 'no runs in .hpo\n', err: '' });
+      expect(await status(['--local'], empty.cwd)).toEqual({ code: 0, out: `no runs in ${process.env.HOME}/.hpo (the default; HPO_HOME overrides)\n`, err: '' });
     } finally {
       empty.cleanup();
     }
@@ -79,7 +79,7 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
 
   it('a run held open by another process is refused clearly, or read through the endpoint run.json names', async () => {
     // Prepare: hold the run's store open, as a running `hpo local` does
-    const paths = runPaths(hpoHome(ws.cwd, {}), 'older');
+    const paths = runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), 'older');
     const held = await openLocalStore(paths.dynamodb);
     try {
       // Act + Assess: no crash, a clear message
@@ -106,14 +106,14 @@ describe('hpo status on a local run whose process was killed', () => {
     delete process.env.HPO_HOME;
     // A run that still says Running (as after a SIGKILL), whose run.json names a process that is gone.
     await recordLocalRun(ws.cwd, { name: 'base', objectiveType: 'Maximize' });
-    const base = await openLocalStore(runPaths(hpoHome(ws.cwd), 'base').dynamodb);
+    const base = await openLocalStore(runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), 'base').dynamodb);
     const snapshot = await base.store.loadSnapshot('base');
     await base.close();
-    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd), 'killed').dynamodb);
+    const opened = await openLocalStore(runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), 'killed').dynamodb);
     const { endedAt: _endedAt, statusReason: _reason, ...running } = snapshot.run;
     await opened.store.createRun({ ...running, runId: 'killed', status: 'Running' }, { ...snapshot.scheduler, trials: {} });
     await opened.close();
-    writeFileSync(runPaths(hpoHome(ws.cwd), 'killed').meta, JSON.stringify({ input: 'tuning.json', pid: 2 ** 22 + 12345 }));
+    writeFileSync(runPaths(hpoHome(ws.cwd, { HPO_HOME: '.hpo' }), 'killed').meta, JSON.stringify({ input: 'tuning.json', pid: 2 ** 22 + 12345 }));
   });
   afterAll(() => {
     if (savedHome !== undefined) process.env.HPO_HOME = savedHome;
