@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { HyperparameterTuner, HyperparameterTunerProps } from './hyperparameter-tuner';
+import { HyperparameterTuner } from './hyperparameter-tuner';
+import type { HyperparameterTunerProps } from './tuner-props';
 
 /**
  * Properties of the example {@link HpoTunerStack}.

@@ -1,1 +1,2 @@
+export * from './tuner-props';
 export * from './hyperparameter-tuner';

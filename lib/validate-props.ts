@@ -7,7 +7,7 @@
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type { HyperparameterTunerProps } from './hyperparameter-tuner';
+import type { HyperparameterTunerProps } from './tuner-props';
 import { MAX_TICKS_BEFORE_CONTINUE_AS_NEW } from './private/definition';
 
 /**

@@ -12,7 +12,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TUNER_METRICS } from '../../core/orchestrator/run-events';
-import type { TunerAlarms } from '../hyperparameter-tuner';
+import type { TunerAlarms } from '../tuner-props';
 
 /** The period of every metric the alarms and the dashboard use. */
 export const MONITORING_PERIOD = Duration.minutes(5);
