@@ -6,6 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false }],
   },
+  // Examples import the construct by its package name, as users do.
+  moduleNameMapper: { '^sagemaker-hpo-tuner$': '<rootDir>/lib' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   collectCoverageFrom: ['core/**/*.ts'],
   // The pure core is held to a high bar (Powertools requires 100% of its packages; we start at 95).

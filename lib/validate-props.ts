@@ -44,6 +44,20 @@ function describe(d: Duration): string {
 }
 
 /**
+ * The key schema of a table or of one of its indexes, on every aws-cdk-lib of the peer range:
+ * `schemaV2` where it exists, else the older `schema` (one partition key, one optional sort key).
+ */
+function keySchemaOf(table: dynamodb.Table, indexName?: string): dynamodb.KeySchema {
+  const anyVersion = table as unknown as {
+    schemaV2?: (indexName?: string) => dynamodb.KeySchema;
+    schema: (indexName?: string) => { partitionKey: dynamodb.Attribute; sortKey?: dynamodb.Attribute };
+  };
+  if (typeof anyVersion.schemaV2 === 'function') return anyVersion.schemaV2(indexName);
+  const { partitionKey, sortKey } = anyVersion.schema(indexName);
+  return { partitionKeys: [partitionKey], sortKeys: sortKey ? [sortKey] : [] };
+}
+
+/**
  * Validate the key schema of a results table the caller brings, where it can be known at
  * synth time (a `dynamodb.Table` defined in the same app). Imported tables cannot be checked.
  */
@@ -62,10 +76,10 @@ function validateResultsTable(table: dynamodb.ITable, errors: string[]): void {
       errors.push(`resultsTable: ${where} must have partition key '${pk}' (S) and sort key '${sk}' (S), got ${got || 'none'}`);
     }
   };
-  keyProblem('the table', 'pk', 'sk', table.schemaV2());
+  keyProblem('the table', 'pk', 'sk', keySchemaOf(table));
   let gsi: dynamodb.KeySchema | undefined;
   try {
-    gsi = table.schemaV2('gsi1');
+    gsi = keySchemaOf(table, 'gsi1');
   } catch {
     errors.push("resultsTable: the table must have a global secondary index 'gsi1' (gsi1pk S, gsi1sk S), it has none named 'gsi1'");
   }

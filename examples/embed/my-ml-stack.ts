@@ -2,14 +2,17 @@
  * Embedding the tuner in your own stack: bring your own training role and results table,
  * let a CI role start runs, and let a dashboard role read results.
  *
- * This file is type-checked with the project (`npm run typecheck`) and synthesized by a test,
- * so the README's snippet always compiles.
+ * It imports the construct by its package name, as your app does after
+ * `npm install sagemaker-hpo-tuner`. In this repository the name maps to lib/ (tsconfig.json
+ * `paths`, jest's moduleNameMapper): it is type-checked with the project, synthesized by a test,
+ * and compiled against the packed package in a new app by test/package/install.test.ts.
+ * The same stack in Python: python/app.py.
  */
 import { App, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { HyperparameterTuner, LogLevel } from '../../lib';
+import { HyperparameterTuner, LogLevel } from 'sagemaker-hpo-tuner';
 
 export class MyMlStack extends Stack {
   readonly tuner: HyperparameterTuner;

@@ -63,7 +63,7 @@ const APP = `import { App, Stack } from 'aws-cdk-lib';
 import { HyperparameterTuner, LogLevel } from 'sagemaker-hpo-tuner';
 
 const app = new App();
-const stack = new Stack(app, 'MyMlStack');
+const stack = new Stack(app, 'TunerApp');
 const tuner = new HyperparameterTuner(stack, 'Tuner', { logLevel: LogLevel.WARN, jobNamePrefix: 'my-hpo' });
 // The typed public API: fields of the construct and of the L2 resources it exposes.
 const arn: string = tuner.stateMachine.stateMachineArn;
@@ -102,16 +102,18 @@ describe.each([
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-ml-app', version: '1.0.0', private: true }));
     writeFileSync(join(app, 'app.ts'), APP);
+    // The README's embedding example, as is: it imports the package by name.
+    copyFileSync(join(ROOT, 'examples', 'embed', 'my-ml-stack.ts'), join(app, 'my-ml-stack.ts'));
     // skipLibCheck off: the package's .d.ts are type-checked too (esnext.disposable for aws-cdk-lib's own).
     writeFileSync(
       join(app, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', lib: ['ES2022', 'esnext.disposable'], strict: true, skipLibCheck: false, types: [], outDir: 'build' }, include: ['app.ts'] }),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', lib: ['ES2022', 'esnext.disposable'], strict: true, skipLibCheck: false, types: ['node'], outDir: 'build' }, include: ['app.ts', 'my-ml-stack.ts'] }),
     );
     writeFileSync(join(app, 'cdk.json'), JSON.stringify({ app: 'node build/app.js' }));
-    run('npm', ['install', packages.construct.tarball, `aws-cdk-lib@${versions['aws-cdk-lib']}`, `constructs@${versions.constructs}`, `typescript@${rootManifest.devDependencies.typescript}`, `aws-cdk@${rootManifest.devDependencies['aws-cdk']}`], { cwd: app });
+    run('npm', ['install', packages.construct.tarball, `aws-cdk-lib@${versions['aws-cdk-lib']}`, `constructs@${versions.constructs}`, `typescript@${rootManifest.devDependencies.typescript}`, `@types/node@${rootManifest.devDependencies['@types/node']}`, `aws-cdk@${rootManifest.devDependencies['aws-cdk']}`], { cwd: app });
     run('npx', ['--no', '--', 'tsc', '-p', '.'], { cwd: app });
     run('npx', ['--no', '--', 'cdk', 'synth', '--quiet', '-o', 'cdk.out'], { cwd: app });
-    template = JSON.parse(readFileSync(join(app, 'cdk.out', 'MyMlStack.template.json'), 'utf8'));
+    template = JSON.parse(readFileSync(join(app, 'cdk.out', 'TunerApp.template.json'), 'utf8'));
   }, 600_000);
 
   const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -130,7 +132,7 @@ describe.each([
     expect(ofType('AWS::StepFunctions::StateMachine')).toHaveLength(1);
     const functions = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Handler === 'index.handler');
     expect(functions).toHaveLength(7);
-    const assets = JSON.parse(readFileSync(join(app, 'cdk.out', 'MyMlStack.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
+    const assets = JSON.parse(readFileSync(join(app, 'cdk.out', 'TunerApp.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
     const shipped = join(app, 'node_modules', 'sagemaker-hpo-tuner', 'assets', 'lambda');
     const shippedCode = new Set(readdirSync(shipped, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => readFileSync(join(shipped, d.name, 'index.js'), 'utf8')));
     expect(shippedCode.size).toBe(7);
@@ -140,6 +142,13 @@ describe.each([
       const staged = join(app, 'cdk.out', assets.files[key].source.path, 'index.js');
       expect(shippedCode.has(readFileSync(staged, 'utf8'))).toBe(true);
     }
+  });
+
+  it('compiles the embedding example and synthesizes it as its own app', () => {
+    run('node', [join('build', 'my-ml-stack.js')], { cwd: app, env: { ...baseEnv, CDK_OUTDIR: join(app, 'example.out') } });
+    const example = JSON.parse(readFileSync(join(app, 'example.out', 'MyMlStack.template.json'), 'utf8')) as typeof template;
+    expect(Object.values(example.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    expect(Object.values(example.Resources).filter((r) => r.Type === 'AWS::DynamoDB::Table')).toHaveLength(1);
   });
 
   it('keeps the security defaults: encrypted, point-in-time-recoverable table; encrypted, private, TLS-only bucket', () => {
