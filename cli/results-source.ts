@@ -3,7 +3,6 @@
  * (local mode, `.hpo/runs/<run>/dynamodb`) or a deployed tuner's results table.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { relative } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../lambda/adapters/aws/dynamodb-run-store';
 import type {
@@ -20,7 +19,7 @@ import type {
   TrialRecord,
 } from '../core/orchestrator/records';
 import { isStoreLocked } from '../local/dynamodb/dynalite';
-import { describeHpoHome, hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, listLocalRuns, openLocalStore, runPaths } from '../local/workspace';
+import { describeHpoHome, displayPath, hpoHome, LOCAL_REGION, LOCAL_TABLE_NAME, listLocalRuns, openLocalStore, runPaths } from '../local/workspace';
 import { CliError } from './io';
 
 /** What {@link openResults} needs. */
@@ -123,7 +122,7 @@ export async function openResults(options: ResultsSourceOptions): Promise<Result
     }
     const paths = runPaths(home, options.run);
     const opened = await openLocalRun(paths.dynamodb, paths.meta, options.run);
-    return { store: opened.store, where: relative(options.cwd, paths.root) || paths.root, close: opened.close };
+    return { store: opened.store, where: displayPath(options.cwd, paths.root, options.env), close: opened.close };
   }
   if (options.table === undefined || options.table === '') throw new CliError(TABLE_REQUIRED);
   const client = new DynamoDBClient({});

@@ -43,13 +43,26 @@ export function hpoHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = pr
 }
 
 /**
+ * A path for messages: relative to the working directory when it is under it, `~/...` when it is
+ * under the home directory, else absolute.
+ */
+export function displayPath(cwd: string, path: string, env: NodeJS.ProcessEnv = process.env): string {
+  const rel = relative(cwd, path);
+  if (rel === '') return path;
+  if (!rel.startsWith('..') && !rel.startsWith(sep)) return rel;
+  const home = env.HOME ?? homedir();
+  const fromHome = relative(home, path);
+  return fromHome !== '' && !fromHome.startsWith('..') && !fromHome.startsWith(sep) ? `~/${fromHome}` : path;
+}
+
+/**
  * The home for messages: relative when it is under the working directory (`.hpo`), else its
  * absolute path and the rule that chose it (`/home/me/.hpo (the default; HPO_HOME overrides)`).
  */
 export function describeHpoHome(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
   const { path, why } = locateHpoHome(cwd, env);
   const rel = relative(cwd, path);
-  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : `${path} (${why})`;
+  return rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep) ? rel : `${displayPath(cwd, path, env)} (${why})`;
 }
 
 /** {@link hpoHome}, with the rule that chose it (for messages). */

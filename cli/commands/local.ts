@@ -4,14 +4,14 @@
  * under `.hpo/runs/<run>/` for `hpo results`, `hpo status` and `hpo report`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../../lambda/adapters/aws/dynamodb-run-store';
 import { formatProblems, parseTuningInput } from '../../core/input';
 import type { JobRecord, RunRecord, RunStore, TrialRecord } from '../../core/orchestrator/records';
 import { isStoreLocked } from '../../local/dynamodb/dynalite';
 import type { LocalTwin } from '../../local/twin';
-import { hpoHome, listLocalRuns, LOCAL_REGION, LOCAL_TABLE_NAME, openLocalStore, reopenStoppedRun, runPaths } from '../../local/workspace';
+import { displayPath, hpoHome, listLocalRuns, LOCAL_REGION, LOCAL_TABLE_NAME, openLocalStore, reopenStoppedRun, runPaths } from '../../local/workspace';
 import { CliError, type CliIo } from '../io';
 import { describeWarnings } from './validate';
 import { describeJobChange, LiveDisplay, renderLeaderboard, renderProgress } from '../render';
@@ -133,14 +133,14 @@ export async function runLocal(args: string[], io: CliIo): Promise<number> {
   let continuation: { RunId: string; Generation: number } | undefined;
   if (options.resume) {
     if (!existsSync(runPaths(home, runName).dynamodb)) {
-      throw new CliError(`--resume: there is no run '${runName}' in ${relative(io.cwd, home) || home}${localRunsHint(home)}`);
+      throw new CliError(`--resume: there is no run '${runName}' in ${displayPath(io.cwd, home)}${localRunsHint(home)}`);
     }
     continuation = await prepareResume(runPaths(home, runName).dynamodb, runName);
   } else if (existsSync(runPaths(home, runName).dynamodb)) {
     const previous = await describeExisting(runPaths(home, runName).dynamodb, runName);
     if (options.name !== undefined) {
       throw new CliError(
-        `run '${runName}' already exists in ${relative(io.cwd, runPaths(home, runName).root) || runPaths(home, runName).root} (${previous.text}). ` +
+        `run '${runName}' already exists in ${displayPath(io.cwd, runPaths(home, runName).root)} (${previous.text}). ` +
           `Choose another --name, see it with 'npx hpo results ${runName}'${previous.resumable ? ', or continue it with --resume' : ''}`,
       );
     }
@@ -347,7 +347,7 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     return view;
   };
   try {
-    io.stdout(`run ${runName}: ${relative(io.cwd, paths.root) || paths.root}\n`);
+    io.stdout(`run ${runName}: ${displayPath(io.cwd, paths.root)}\n`);
     if (context.continuation !== undefined) {
       // A continued run: its earlier jobs are not news; only what happens from now on is logged.
       for (const job of await opened.store.listJobs(runName)) seen.set(job.jobName, job);
@@ -377,7 +377,7 @@ async function drive(twin: LocalTwin, io: CliIo, context: DriveContext): Promise
     if (view !== undefined) {
       io.stdout(`\n${renderLeaderboard(view.run, view.trials, 10, view.jobs)}\n`);
     }
-    const where = relative(io.cwd, paths.root) || paths.root;
+    const where = displayPath(io.cwd, paths.root);
     io.stdout(
       `\nresults: ${where}\n` +
         `  npx hpo results ${runName}      leaderboard (--format json|csv, --jobs)\n` +

@@ -147,6 +147,9 @@ function buildInto(dir: string, hash: string): void {
     });
     const manifest: Manifest = { hash, handlers: HANDLER_NAMES, builtAt: new Date().toISOString() };
     writeFileSync(join(staging, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    // Another process built the same hash meanwhile: keep its folder (identical), never swap a
+    // folder others may be reading.
+    if (readManifest()?.hash === hash) return;
     try {
       if (existsSync(dir)) renameSync(dir, old);
     } catch {

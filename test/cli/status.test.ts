@@ -71,7 +71,7 @@ describe('hpo status (real dynalite store filled by a simulated run)', () => {
     const empty = tempWorkspace();
     try {
       expect(await status([], empty.cwd)).toEqual({ code: 2, out: '', err: `error: ${TABLE_REQUIRED}\n` });
-      expect(await status(['--local'], empty.cwd)).toEqual({ code: 0, out: `no runs in ${process.env.HOME}/.hpo (the default; HPO_HOME overrides)\n`, err: '' });
+      expect(await status(['--local'], empty.cwd)).toEqual({ code: 0, out: 'no runs in ~/.hpo (the default; HPO_HOME overrides)\n', err: '' });
     } finally {
       empty.cleanup();
     }

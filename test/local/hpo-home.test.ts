@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeHpoHome, hpoHome, locateHpoHome } from '../../local/workspace';
+import { describeHpoHome, displayPath, hpoHome, locateHpoHome } from '../../local/workspace';
 
 describe('hpoHome', () => {
   let root: string;
@@ -16,7 +16,7 @@ describe('hpoHome', () => {
     mkdirSync(join(root, 'a', 'b'), { recursive: true });
     expect(locateHpoHome(join(root, 'a', 'b'), env)).toEqual({ path: join(root, 'me', '.hpo'), why: 'the default; HPO_HOME overrides' });
     expect(hpoHome(root, env)).toBe(join(root, 'me', '.hpo'));
-    expect(describeHpoHome(join(root, 'a'), env)).toBe(`${join(root, 'me', '.hpo')} (the default; HPO_HOME overrides)`);
+    expect(describeHpoHome(join(root, 'a'), env)).toBe('~/.hpo (the default; HPO_HOME overrides)');
   });
 
   it("is a project's .hpo when the folder or a parent has one", () => {
@@ -34,5 +34,15 @@ describe('hpoHome', () => {
     expect(hpoHome(join(root, 'project'), { HPO_HOME: '/abs/hpo' })).toBe('/abs/hpo');
     // An empty HPO_HOME is unset.
     expect(hpoHome(join(root, 'project'), { HOME: root, HPO_HOME: '' })).toBe(join(root, 'project', '.hpo'));
+  });
+});
+
+describe('displayPath', () => {
+  it('is relative under the working directory, ~/ under the home directory, else absolute', () => {
+    const env = { HOME: '/home/me' };
+    expect(displayPath('/work/project', '/work/project/.hpo/runs/a', env)).toBe('.hpo/runs/a');
+    expect(displayPath('/work/project', '/home/me/.hpo/runs/a', env)).toBe('~/.hpo/runs/a');
+    expect(displayPath('/work/project', '/srv/hpo/runs/a', env)).toBe('/srv/hpo/runs/a');
+    expect(displayPath('/work/project', '/work/project', env)).toBe('/work/project');
   });
 });
