@@ -68,20 +68,8 @@
  * cannot be and are eventually consistent on DynamoDB.
  */
 import { isTerminalJobStatus } from '../../../core/orchestrator/records';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type GetCommandOutput,
-  type PutCommandOutput,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-  type UpdateCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   JobObservation,
   JobRecord,
@@ -97,57 +85,29 @@ import type {
   TickView,
   TrialRecord,
 } from '../../../core/orchestrator/records';
-import {
-  ConcurrentTick,
-  JobNotFound,
-  RunAlreadyExists,
-  RunNotFound,
-  TransientError,
-} from '../../../core/orchestrator/errors';
+import { ConcurrentTick, JobNotFound, RunAlreadyExists, RunNotFound } from '../../../core/orchestrator/errors';
 import type { SchedulerState } from '../../../core/ports';
 import {
   applyJobPatch,
   checkCommitRecords,
   isTerminalRunStatus,
   mergeObservation,
-  mergeTickJob,
   runPatchEntries,
   runStrategy,
   trialRecordsOf,
   trialStateOf,
-  type RunPatchField,
   type RunStoreFaults,
 } from '../run-store-rules';
-import {
-  JOB_SK_PREFIX,
-  RUN_SK,
-  RUNS_GSI_PK,
-  TRIAL_SK_PREFIX,
-  jobSk,
-  leaderboardPk,
-  resultSk,
-  leaderboardSk,
-  runListSk,
-  runPk,
-  trialSk,
-} from './dynamodb-keys';
-import { toTunerError } from './aws-errors';
+import { CommitLog, runLimited } from './dynamodb-commit-log';
+import { queryLeaderboard, queryRecords, queryRunList } from './dynamodb-queries';
+import { decodeRun, encodePending, encodeRunField, Expression, gzipJson, parseJson, RUN_JSON_FIELDS, RUN_TEXT_FIELDS } from './dynamodb-codec';
+import { JOB_SK_PREFIX, RUN_SK, RUNS_GSI_PK, TRIAL_SK_PREFIX, resultSk, runListSk, runPk, trialSk } from './dynamodb-keys';
+import { isConditionFailed, type Item, RunTable } from './dynamodb-table';
 
-/** Name of the results table's GSI. */
-export const GSI1 = 'gsi1';
-
-/** Largest gzip'd write-ahead log a commit may carry (the run item must stay below 400 KB). */
-export const MAX_PENDING_BYTES = 300_000;
-
-/** How often a read-merge-put of a job item is retried when another writer got in between. */
-const MAX_JOB_WRITE_ATTEMPTS = 10;
+export { GSI1 } from './dynamodb-table';
+export { MAX_PENDING_BYTES } from './dynamodb-codec';
 
 const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['Completed', 'Stopped', 'Failed'];
-
-/** Run fields stored as native strings. */
-const RUN_TEXT_FIELDS = ['runId', 'status', 'executionArn', 'createdAt', 'updatedAt', 'endedAt', 'statusReason', 'endStatus', 'checkpoints'] as const;
-/** Run fields stored as JSON text. */
-const RUN_JSON_FIELDS = ['seed', 'counters', 'best', 'jobsSinceImprovement', 'spec', 'warnings', 'activeJobs', 'resultCount', 'failureTally', 'jobDurations', 'earlyStopping'] as const;
 
 /** Options of {@link DynamoDbRunStore}. */
 export interface DynamoDbRunStoreOptions {
@@ -190,21 +150,6 @@ export function createRunStoreDocumentClient(client: DynamoDBClient = new Dynamo
   });
 }
 
-type Item = Record<string, unknown>;
-
-interface StoredJob {
-  readonly record: JobRecord;
-  readonly rev: number;
-  readonly wseq: number;
-}
-
-interface PendingLog {
-  readonly trials: readonly TrialRecord[];
-  readonly jobs: readonly JobRecord[];
-  /** Absent in logs written before the results log existed. */
-  readonly results?: readonly ResultEntry[];
-}
-
 /**
  * A `RunStore` on one DynamoDB table (layout and commit protocol in the module documentation).
  *
@@ -214,7 +159,7 @@ interface PendingLog {
  */
 export class DynamoDbRunStore implements RunStore {
   private readonly tableName: string;
-  private readonly client: DynamoDBDocumentClient;
+  private readonly table: RunTable;
   private readonly writeConcurrency: number;
   private readonly faults: RunStoreFaults;
 
@@ -225,9 +170,19 @@ export class DynamoDbRunStore implements RunStore {
       throw new RangeError(`writeConcurrency must be a positive integer, got ${concurrency}`);
     }
     this.tableName = options.tableName;
-    this.client = options.client ?? createRunStoreDocumentClient();
     this.writeConcurrency = concurrency;
     this.faults = options.faults ?? {};
+    const table = new RunTable(options.tableName, options.client ?? createRunStoreDocumentClient());
+    const log = new CommitLog(table, concurrency);
+    this.table = table;
+    this.send = table.send.bind(table);
+    this.queryAll = table.queryAll.bind(table);
+    this.getRunItem = table.getRunItem.bind(table);
+    this.repair = log.repair.bind(log);
+    this.applyItems = log.applyItems.bind(log);
+    this.rewriteJob = log.rewriteJob.bind(log);
+    this.removePending = log.removePending.bind(log);
+    this.getJob = log.getJob.bind(log);
   }
 
   async createRun(run: RunRecord, scheduler: SchedulerState): Promise<void> {
@@ -520,388 +475,35 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async listJobs(runId: string): Promise<JobRecord[]> {
-    return (await this.queryRecords(runId, JOB_SK_PREFIX, 'job data')) as JobRecord[];
+    return (await queryRecords(this.table, runId, JOB_SK_PREFIX, 'job data')) as JobRecord[];
   }
 
   async listTrials(runId: string): Promise<TrialRecord[]> {
-    return (await this.queryRecords(runId, TRIAL_SK_PREFIX, 'trial data')) as TrialRecord[];
-  }
-
-  /** The `data` of every item of a run whose sort key starts with `prefix` (strongly consistent). */
-  private async queryRecords(runId: string, prefix: string, what: string): Promise<unknown[]> {
-    const items = await this.queryAll({
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': runPk(runId), ':prefix': prefix },
-      ExpressionAttributeNames: { '#data': 'data' },
-      ProjectionExpression: '#data',
-      ConsistentRead: true,
-    });
-    return items.map((item) => parseJson(item.data, what));
+    return (await queryRecords(this.table, runId, TRIAL_SK_PREFIX, 'trial data')) as TrialRecord[];
   }
 
   /** Eventually consistent on DynamoDB (a GSI query). */
   async leaderboard(runId: string, limit: number): Promise<TrialRecord[]> {
-    checkLimit(limit);
-    if (limit === 0) return [];
-    const items = await this.queryAll(
-      {
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': leaderboardPk(runId) },
-        ExpressionAttributeNames: { '#data': 'data' },
-        ProjectionExpression: '#data',
-        ScanIndexForward: true,
-        Limit: limit,
-      },
-      limit,
-    );
-    return items.map((item) => parseJson(item.data, 'trial data') as TrialRecord);
+    return queryLeaderboard(this.table, runId, limit);
   }
 
   /** Eventually consistent on DynamoDB (a GSI query). */
   async listRuns(limit: number): Promise<RunSummary[]> {
-    checkLimit(limit);
-    if (limit === 0) return [];
-    const items = await this.queryAll(
-      {
-        TableName: this.tableName,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': RUNS_GSI_PK },
-        ExpressionAttributeNames: {
-          '#runId': 'runId',
-          '#status': 'status',
-          '#createdAt': 'createdAt',
-          '#endedAt': 'endedAt',
-          '#best': 'best',
-          '#counters': 'counters',
-          '#strategy': 'strategy',
-        },
-        ProjectionExpression: '#runId, #status, #createdAt, #endedAt, #best, #counters, #strategy',
-        ScanIndexForward: false,
-        Limit: limit,
-      },
-      limit,
-    );
-    return items.map((item) => {
-      const summary: Record<string, unknown> = {
-        runId: item.runId,
-        status: item.status,
-        createdAt: item.createdAt,
-        counters: parseJson(item.counters, 'counters'),
-        strategy: item.strategy,
-      };
-      if (typeof item.endedAt === 'string') summary.endedAt = item.endedAt;
-      if (item.best !== undefined) summary.best = parseJson(item.best, 'best');
-      return summary as unknown as RunSummary;
-    });
+    return queryRunList(this.table, limit);
   }
 
-  // ---------------------------------------------------------------------------------------
 
-  private async getRunItem(runId: string): Promise<Item | undefined> {
-    const result = await this.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: RUN_SK }, ConsistentRead: true }),
-    );
-    return result.Item;
-  }
 
-  /** Re-applies a leftover commit log found in the run item (a crash between a commit's steps). */
-  private async repair(runId: string, item: Item): Promise<void> {
-    if (item.pending !== undefined && typeof item.pendingSeq === 'number') {
-      const log = decodePending(item.pending);
-      await this.applyItems(runId, item.pendingSeq, log.trials, log.jobs, log.results ?? []);
-      await this.removePending(runId, item.pendingSeq);
-    }
-  }
 
-  /** Step 2 of a commit (also the re-application of a leftover log). Idempotent. */
-  private async applyItems(
-    runId: string,
-    seq: number,
-    trials: readonly TrialRecord[],
-    jobs: readonly JobRecord[],
-    results: readonly ResultEntry[],
-  ): Promise<void> {
-    const writes: (() => Promise<void>)[] = [
-      ...trials.map((trial) => () => this.putTrial(runId, seq, trial)),
-      ...jobs.map((job) => () => this.writeTickJob(runId, seq, job)),
-      // An entry never changes once written: a re-applied log puts the same item again.
-      ...results.map((result) => async () => {
-        await this.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: runPk(runId), sk: resultSk(result.seq), entity: 'result', data: JSON.stringify(result) },
-          }),
-        );
-      }),
-    ];
-    await runLimited(writes, this.writeConcurrency);
-  }
-
-  /** Puts a trial item unless this commit (re-applied) or a later one already wrote it. */
-  private async putTrial(runId: string, seq: number, trial: TrialRecord): Promise<void> {
-    const item: Item = {
-      pk: runPk(runId),
-      sk: trialSk(trial.trialId),
-      entity: 'trial',
-      runId,
-      trialId: trial.trialId,
-      status: trial.status,
-      wseq: seq,
-      data: JSON.stringify(trial),
-    };
-    if (trial.rank !== undefined) {
-      item.gsi1pk = leaderboardPk(runId);
-      item.gsi1sk = leaderboardSk(trial.rank, trial.trialId);
-    }
-    try {
-      await this.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk) OR wseq < :seq',
-          ExpressionAttributeValues: { ':seq': seq },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err; // a later commit wrote this trial: keep its version
-    }
-  }
-
-  /** Merges a tick's job record into the stored one unless this commit or a later one already wrote it. */
-  private async writeTickJob(runId: string, seq: number, job: JobRecord): Promise<void> {
-    await this.rewriteJob(
-      runId,
-      job.jobName,
-      (stored) => {
-        // Written by this commit already (a log re-applied after a crash) or by a later one.
-        if (stored !== undefined && stored.wseq >= seq) return undefined;
-        return mergeTickJob(stored?.record, job);
-      },
-      seq,
-    );
-  }
-
-  /**
-   * Read-merge-put of one job item, conditional on the revision read, retried when another
-   * writer got in between. `change` returns the new record, `undefined` for "no change", or
-   * `'unknown'` when the job does not exist and must not be created.
-   */
-  private async rewriteJob(
-    runId: string,
-    jobName: string,
-    change: (stored: StoredJob | undefined) => JobRecord | undefined | 'unknown',
-    seq?: number,
-  ): Promise<'changed' | 'unchanged' | 'unknown'> {
-    for (let attempt = 1; ; attempt++) {
-      const stored = await this.getJob(runId, jobName);
-      const next = change(stored);
-      if (next === 'unknown') return 'unknown';
-      if (next === undefined) return 'unchanged';
-      const item: Item = {
-        pk: runPk(runId),
-        sk: jobSk(jobName),
-        entity: 'job',
-        runId,
-        jobName,
-        trialId: next.trialId,
-        status: next.status,
-        rev: (stored?.rev ?? 0) + 1,
-        wseq: Math.max(stored?.wseq ?? 0, seq ?? 0),
-        data: JSON.stringify({ ...next, runId, jobName }),
-      };
-      try {
-        await this.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: item,
-            ...(stored === undefined
-              ? { ConditionExpression: 'attribute_not_exists(pk)' }
-              : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': stored.rev } }),
-          }),
-        );
-        return 'changed';
-      } catch (err) {
-        if (!isConditionFailed(err)) throw err;
-        if (attempt >= MAX_JOB_WRITE_ATTEMPTS) {
-          throw new TransientError(
-            `run '${runId}': job '${jobName}' changed under ${attempt} write attempts in a row; retry`,
-          );
-        }
-      }
-    }
-  }
-
-  private async getJob(runId: string, jobName: string): Promise<StoredJob | undefined> {
-    const result = await this.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: jobSk(jobName) }, ConsistentRead: true }),
-    );
-    const item = result.Item;
-    if (item === undefined) return undefined;
-    return {
-      record: parseJson(item.data, 'job data') as JobRecord,
-      rev: typeof item.rev === 'number' ? item.rev : 0,
-      wseq: typeof item.wseq === 'number' ? item.wseq : 0,
-    };
-  }
-
-  /** Step 3 of a commit: drop the log, unless a newer commit replaced it. */
-  private async removePending(runId: string, seq: number): Promise<void> {
-    try {
-      await this.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: runPk(runId), sk: RUN_SK },
-          UpdateExpression: 'REMOVE #pending, #pendingSeq',
-          ConditionExpression: '#pendingSeq = :seq',
-          ExpressionAttributeNames: { '#pending': 'pending', '#pendingSeq': 'pendingSeq' },
-          ExpressionAttributeValues: { ':seq': seq },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err; // already removed, or a newer commit's log
-    }
-  }
-
-  /** Every page of a query (or the first `limit` items). */
-  private async queryAll(input: QueryCommandInput, limit = Number.POSITIVE_INFINITY): Promise<Item[]> {
-    const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.send(new QueryCommand(startKey === undefined ? input : { ...input, ExclusiveStartKey: startKey }));
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length < limit);
-    return items.slice(0, limit);
-  }
-
-  /**
-   * Sends a command. `ConditionalCheckFailedException` is passed through (the callers give it
-   * its meaning); every other error is classified (./aws-errors.ts) into `TransientError`,
-   * `PermissionDenied` or `RequestRejected`, naming the operation and the table.
-   */
-  private send(command: GetCommand): Promise<GetCommandOutput>;
-  private send(command: PutCommand): Promise<PutCommandOutput>;
-  private send(command: UpdateCommand): Promise<UpdateCommandOutput>;
-  private send(command: QueryCommand): Promise<QueryCommandOutput>;
-  private async send(command: StoreCommand): Promise<StoreCommandOutput> {
-    try {
-      if (command instanceof GetCommand) return await this.client.send(command);
-      if (command instanceof PutCommand) return await this.client.send(command);
-      if (command instanceof UpdateCommand) return await this.client.send(command);
-      return await this.client.send(command);
-    } catch (err) {
-      if (isConditionFailed(err)) throw err;
-      throw toTunerError({ service: 'dynamodb', operation: operationOf(command), target: this.tableName }, err);
-    }
-  }
+  // Delegates to the table (./dynamodb-table.ts) and the commit log (./dynamodb-commit-log.ts).
+  private readonly send: RunTable['send'];
+  private readonly queryAll: RunTable['queryAll'];
+  private readonly getRunItem: RunTable['getRunItem'];
+  private readonly repair: CommitLog['repair'];
+  private readonly applyItems: CommitLog['applyItems'];
+  private readonly rewriteJob: CommitLog['rewriteJob'];
+  private readonly removePending: CommitLog['removePending'];
+  private readonly getJob: CommitLog['getJob'];
 }
 
-/** The DynamoDB operation of a command (explicit: a minified bundle renames the classes). */
-function operationOf(command: StoreCommand): string {
-  if (command instanceof GetCommand) return 'GetItem';
-  if (command instanceof PutCommand) return 'PutItem';
-  if (command instanceof UpdateCommand) return 'UpdateItem';
-  return 'Query';
-}
 
-type StoreCommand = GetCommand | PutCommand | UpdateCommand | QueryCommand;
-type StoreCommandOutput = GetCommandOutput | PutCommandOutput | UpdateCommandOutput | QueryCommandOutput;
-
-// -----------------------------------------------------------------------------------------
-
-/** Helper for expression attribute names and values. */
-class Expression {
-  private readonly names: Record<string, string> = {};
-  private readonly values: Record<string, unknown> = {};
-  private count = 0;
-
-  name(attribute: string): string {
-    const placeholder = `#${attribute}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
-
-  value(value: unknown): string {
-    const placeholder = `:v${this.count++}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-
-  attributes(): { ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> } {
-    return { ExpressionAttributeNames: this.names, ExpressionAttributeValues: this.values };
-  }
-}
-
-function encodeRunField(field: RunPatchField, value: unknown): unknown {
-  return (RUN_JSON_FIELDS as readonly string[]).includes(field) ? JSON.stringify(value) : value;
-}
-
-function decodeRun(item: Item): RunRecord {
-  const run: Record<string, unknown> = {};
-  for (const field of RUN_TEXT_FIELDS) if (typeof item[field] === 'string') run[field] = item[field];
-  for (const field of RUN_JSON_FIELDS) if (item[field] !== undefined) run[field] = parseJson(item[field], field);
-  run.version = item.version;
-  run.tickSeq = item.tickSeq;
-  run.input = gunzipJson(item.input, 'input');
-  return run as unknown as RunRecord;
-}
-
-function encodePending(log: PendingLog): Uint8Array {
-  const bytes = gzipJson(log);
-  if (bytes.byteLength > MAX_PENDING_BYTES) {
-    throw new RangeError(
-      `tick commit too large: ${log.trials.length} trials and ${log.jobs.length} jobs take ${bytes.byteLength} bytes gzip'd, at most ${MAX_PENDING_BYTES} allowed`,
-    );
-  }
-  return bytes;
-}
-
-function decodePending(value: unknown): PendingLog {
-  return gunzipJson(value, 'pending') as PendingLog;
-}
-
-function gzipJson(value: unknown): Uint8Array {
-  return new Uint8Array(gzipSync(JSON.stringify(value)));
-}
-
-function gunzipJson(value: unknown, what: string): unknown {
-  if (!(value instanceof Uint8Array)) throw new TypeError(`stored ${what} is not binary`);
-  return JSON.parse(gunzipSync(value).toString('utf8'));
-}
-
-function parseJson(value: unknown, what: string): unknown {
-  if (typeof value !== 'string') throw new TypeError(`stored ${what} is not JSON text`);
-  return JSON.parse(value);
-}
-
-function isConditionFailed(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ConditionalCheckFailedException';
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 0) {
-    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
-  }
-}
-
-/** Runs tasks with at most `concurrency` in flight; fails with the first error after all settle. */
-async function runLimited(tasks: readonly (() => Promise<void>)[], concurrency: number): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const task = tasks[next++]!;
-      try {
-        await task();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-  if (errors.length > 0) throw errors[0];
-}
