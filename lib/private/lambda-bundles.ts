@@ -121,7 +121,7 @@ export function lambdaBundles(): Readonly<Record<HandlerName, string>> {
     if (!manifest || missing.length > 0) {
       throw new Error(
         `the tuner's Lambda code is missing from ${BUNDLES_DIR} (${missing.length > 0 ? missing.join(', ') : 'manifest.json'}): ` +
-          'the package was not built with `npm run build`; reinstall it from a packed tarball or the registry',
+          'the package was packed without `npm run build:construct` (its prepack); reinstall it from a tarball made by `npm pack` or the registry',
       );
     }
   }
