@@ -15,16 +15,20 @@
  *   change once written, so they are cached per store and run, and a warm tick reads only the
  *   entries appended since the tick before.
  *
- * Trials outside the working set enter the scheduler's state as *ghosts* rebuilt from the log
- * (results, bracket, the milestone reached, Paused/Completed/Stopped): exactly what the
- * promotion rule reads. A ghost is never written back; one that is about to be resumed is
- * replaced by its stored record first (`withCandidates`).
+ * For ASHA and asynchronous Hyperband, trials outside the working set are not in the scheduler's
+ * state at all: a rung index (`schedulers/rung-index.ts`: every rung's results in order, and the
+ * trials paused at it) stands for them, cached with the log and updated with the entries appended
+ * since the tick before, so a warm tick neither rebuilds nor re-ranks anything. A trial that is
+ * about to be resumed is loaded first (`withCandidates`). (Before, every trial entered the state
+ * as a *ghost* rebuilt from the log on every tick: `ghostTrials`, which the tests still use as
+ * the reference.)
  *
  * Runs recorded before the log existed (no `activeJobs`) are loaded whole, as before.
  */
 import type { Configuration, Observation, SchedulerState, TrialState, TuningSpec } from '../ports';
 import { LEARNING_SAMPLERS } from '../samplers';
 import { resumeOrder } from '../schedulers/promotion';
+import { RungIndex } from '../schedulers/rung-index';
 import type { JobRecord, ResultEntry, RunRecord, RunStore, StoredFailureTally, TrialRecord } from './records';
 import { isTerminalJobStatus } from './records';
 
@@ -39,8 +43,6 @@ export interface TickState {
   readonly jobs: readonly JobRecord[];
   /** The whole results log, when this run's scheduler or sampler reads it. */
   readonly results?: readonly ResultEntry[];
-  /** Trial ids in `scheduler.trials` that are ghosts (no stored record loaded). */
-  readonly ghosts: ReadonlySet<number>;
   /** False for runs recorded before `activeJobs` existed: everything was loaded, nothing is logged. */
   readonly incremental: boolean;
 }
@@ -58,7 +60,7 @@ export function readsResults(spec: TuningSpec): boolean {
   return promotion || LEARNING_SAMPLERS.has(spec.sampler) || spec.sampler === 'Grid';
 }
 
-function usesGhosts(spec: TuningSpec): boolean {
+function usesRungIndex(spec: TuningSpec): boolean {
   return spec.scheduler.kind === 'ASHA' || (spec.scheduler.kind === 'Hyperband' && spec.scheduler.mode !== 'Synchronous');
 }
 
@@ -68,7 +70,7 @@ export async function loadTickState(store: RunStore, runId: string): Promise<Tic
   const { run } = view;
   if (run.activeJobs === undefined) {
     const snapshot = await store.loadSnapshot(runId);
-    return { ...snapshot, ghosts: new Set(), incremental: false, results: legacyResults(snapshot.trials) };
+    return { ...snapshot, incremental: false, results: legacyResults(snapshot.trials) };
   }
   const ids = new Set(view.jobs.map((j) => j.trialId));
   for (const id of openInstanceTrialIds(view.global)) ids.add(id);
@@ -77,51 +79,40 @@ export async function loadTickState(store: RunStore, runId: string): Promise<Tic
     readsResults(run.spec) ? cachedResults(store, runId, run.resultCount ?? 0) : Promise.resolve(undefined),
   ]);
   const states: Record<string, TrialState> = {};
-  const ghosts = new Set<number>();
-  if (results !== undefined && usesGhosts(run.spec)) {
-    for (const ghost of ghostTrials(results, view.settings.maxResource)) {
-      states[String(ghost.trialId)] = ghost;
-      ghosts.add(ghost.trialId);
-    }
-  }
-  for (const t of trials) {
-    states[String(t.trialId)] = trialStateOf(t);
-    ghosts.delete(t.trialId);
-  }
+  for (const t of trials) states[String(t.trialId)] = trialStateOf(t);
+  const rungIndex = results !== undefined && usesRungIndex(run.spec) ? cachedRungIndex(store, runId, results, view.settings) : undefined;
   return {
     run,
-    scheduler: { settings: view.settings, global: view.global, trials: states },
+    scheduler: { settings: view.settings, global: view.global, trials: states, ...(rungIndex === undefined ? {} : { rungIndex }) },
     trials,
     jobs: view.jobs,
     results,
-    ghosts,
     incremental: true,
   };
 }
 
 /**
  * The state with the stored records of the trials `ask` could resume (at most `slots`, in its
- * order, wind-down included) in place of their ghosts, so the trials it resumes are real records.
+ * order, wind-down included) that the tick has not loaded, so the trials it resumes are records.
  */
 export async function withCandidates(
   store: RunStore,
   runId: string,
   state: SchedulerState,
-  ghosts: Set<number>,
   loaded: Map<number, TrialRecord>,
   slots: number,
 ): Promise<SchedulerState> {
-  if (ghosts.size === 0 || slots <= 0) return state;
+  if (state.rungIndex === undefined || slots <= 0) return state;
   const wanted = resumeOrder(state, slots)
     .slice(0, slots)
     .map((c) => c.trialId)
-    .filter((id) => ghosts.has(id));
+    .filter((id) => state.trials[String(id)] === undefined);
   if (wanted.length === 0) return state;
   const records = await store.getTrials(runId, wanted);
+  if (records.length !== wanted.length) throw new Error(`run ${runId}: promotion candidates ${wanted.join(', ')} have no trial record`);
   const trials: Record<string, TrialState> = { ...state.trials };
   for (const record of records) {
     trials[String(record.trialId)] = trialStateOf(record);
-    ghosts.delete(record.trialId);
     loaded.set(record.trialId, record);
   }
   return { ...state, trials };
@@ -208,8 +199,8 @@ export function boundedHistory(results: readonly ResultEntry[], objectiveType: '
  * Configurations the sampler must know as proposed: those of trials whose first job has not
  * reported (pending for GP and BOHB), and, for Grid, every configuration of the run.
  */
-export function proposedConfigurations(spec: TuningSpec, state: SchedulerState, ghosts: ReadonlySet<number>, results: readonly ResultEntry[] | undefined): Configuration[] {
-  const live = Object.values(state.trials).filter((t) => !ghosts.has(t.trialId));
+export function proposedConfigurations(spec: TuningSpec, state: SchedulerState, results: readonly ResultEntry[] | undefined): Configuration[] {
+  const live = Object.values(state.trials);
   if (spec.sampler !== 'Grid') return live.filter((t) => Object.keys(t.results).length === 0).map((t) => t.config);
   const seen = new Set<number>();
   const out: Configuration[] = [];
@@ -256,6 +247,29 @@ function legacyResults(trials: readonly TrialRecord[]): ResultEntry[] {
 const CACHED_RUNS = 4;
 
 const resultCache = new WeakMap<RunStore, Map<string, ResultEntry[]>>();
+const indexCache = new WeakMap<RunStore, Map<string, RungIndex>>();
+
+/**
+ * The rung index of a run's results log `results` (entries 0 .. n - 1), kept per store and run
+ * next to the log's cache: entries past the cached index's count are added to it; an index ahead
+ * of the log (a tick whose commit failed had read further) or of other settings is rebuilt.
+ */
+export function cachedRungIndex(store: RunStore, runId: string, results: readonly ResultEntry[], settings: SchedulerState['settings']): RungIndex {
+  let runs = indexCache.get(store);
+  if (runs === undefined) {
+    runs = new Map();
+    indexCache.set(store, runs);
+  }
+  let index = runs.get(runId);
+  if (index === undefined || index.count > results.length || index.objectiveType !== settings.objectiveType || index.maxResource !== settings.maxResource) {
+    index = new RungIndex(settings.objectiveType, settings.maxResource);
+  }
+  for (let seq = index.count; seq < results.length; seq++) index.add(results[seq]);
+  runs.delete(runId);
+  runs.set(runId, index);
+  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  return index;
+}
 
 /**
  * Entries 0 .. count - 1 of a run's results log, reading only those not cached yet. Safe because
