@@ -75,7 +75,7 @@ export async function loadTickState(store: RunStore, runId: string): Promise<Tic
   const ids = new Set(view.jobs.map((j) => j.trialId));
   for (const id of openInstanceTrialIds(view.global)) ids.add(id);
   const [trials, results] = await Promise.all([
-    store.getTrials(runId, [...ids]),
+    cachedTrials(store, runId, run.tickSeq, [...ids]),
     readsResults(run.spec) ? cachedResults(store, runId, run.resultCount ?? 0) : Promise.resolve(undefined),
   ]);
   const states: Record<string, TrialState> = {};
@@ -98,6 +98,7 @@ export async function loadTickState(store: RunStore, runId: string): Promise<Tic
 export async function withCandidates(
   store: RunStore,
   runId: string,
+  tickSeq: number,
   state: SchedulerState,
   loaded: Map<number, TrialRecord>,
   slots: number,
@@ -108,7 +109,7 @@ export async function withCandidates(
     .map((c) => c.trialId)
     .filter((id) => state.trials[String(id)] === undefined);
   if (wanted.length === 0) return state;
-  const records = await store.getTrials(runId, wanted);
+  const records = await cachedTrials(store, runId, tickSeq, wanted);
   if (records.length !== wanted.length) throw new Error(`run ${runId}: promotion candidates ${wanted.join(', ')} have no trial record`);
   const trials: Record<string, TrialState> = { ...state.trials };
   for (const record of records) {
@@ -295,6 +296,62 @@ export async function cachedResults(store: RunStore, runId: string, count: numbe
   runs.set(runId, cached);
   while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
   return cached;
+}
+
+// ---------------------------------------------------------------------------------------
+// The trial cache
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Trial records as this process's last tick of a run left them, with the run's `tickSeq` after
+ * that commit. Trials are written only by `createRun` and by tick commits, and every commit
+ * (and every status change from outside the loop) moves `tickSeq`: while the run's `tickSeq` is
+ * still the one recorded here, nobody else has written a trial since, and the records here are
+ * what a read would return. Only the next tick's likely working set is kept: the trials of the
+ * jobs left active (at most `MaxParallelTrainingJobs` plus those that ended since) and the paused
+ * trials this tick loaded as promotion candidates (at most twice its free slots).
+ */
+const trialCache = new WeakMap<RunStore, Map<string, { readonly tickSeq: number; readonly trials: ReadonlyMap<number, TrialRecord> }>>();
+
+/** The trials with these ids, as `RunStore.getTrials` returns them, reading only those not cached for `tickSeq`. */
+export async function cachedTrials(store: RunStore, runId: string, tickSeq: number, ids: readonly number[]): Promise<TrialRecord[]> {
+  const cached = trialCache.get(store)?.get(runId);
+  const known = cached !== undefined && cached.tickSeq === tickSeq ? cached.trials : new Map<number, TrialRecord>();
+  const missing = ids.filter((id) => !known.has(id));
+  const read = missing.length > 0 ? await store.getTrials(runId, missing) : [];
+  const out = new Map<number, TrialRecord>();
+  for (const id of ids) {
+    const t = known.get(id);
+    if (t !== undefined) out.set(id, t);
+  }
+  for (const t of read) out.set(t.trialId, t);
+  return [...out.values()].sort((a, b) => a.trialId - b.trialId);
+}
+
+/**
+ * Remember a run's trials after a commit that left the run at `tickSeq`: `loaded` (as read),
+ * overwritten by `committed` (as written, through a JSON round trip as the stores keep them),
+ * keeping only the trials in `keep`.
+ */
+export function rememberTrials(
+  store: RunStore,
+  runId: string,
+  tickSeq: number,
+  loaded: Iterable<TrialRecord>,
+  committed: readonly TrialRecord[],
+  keep: ReadonlySet<number>,
+): void {
+  let runs = trialCache.get(store);
+  if (runs === undefined) {
+    runs = new Map();
+    trialCache.set(store, runs);
+  }
+  const trials = new Map<number, TrialRecord>();
+  for (const t of loaded) if (keep.has(t.trialId)) trials.set(t.trialId, t);
+  for (const t of committed) if (keep.has(t.trialId)) trials.set(t.trialId, JSON.parse(JSON.stringify(t)) as TrialRecord);
+  runs.delete(runId);
+  runs.set(runId, { tickSeq, trials });
+  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import type { JobRecord, ResultEntry, RunRecord, RunStatus, RunStore, StoredFail
 import { isTerminalJobStatus, MAX_FAILURE_REASONS } from './records';
 import { beatsBest, checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
 import { addDuration, reconcile } from './reconcile';
-import { addToTally, boundedHistory, loadTickState, proposedConfigurations, tallyOfJobs, withCandidates } from './tick-state';
+import { addToTally, boundedHistory, loadTickState, proposedConfigurations, rememberTrials, tallyOfJobs, withCandidates } from './tick-state';
 import { buildTrainingJobRequest, type StorageDefaults } from './training-job-request';
 
 export interface OrchestratorDeps {
@@ -243,7 +243,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   if (status === 'Running') {
     const slots = Math.max(0, spec.maxParallelTrainingJobs - inFlight().length);
     // The trials a promotion would resume are loaded (the rung index stands for the others).
-    state = await withCandidates(deps.store, runId, state, trialsBefore, slots);
+    state = await withCandidates(deps.store, runId, run.tickSeq, state, trialsBefore, slots);
     const proposed: Configuration[] = incremental
       ? proposedConfigurations(spec, state, snapshot.results)
       : Object.values(state.trials).map((t) => t.config);
@@ -302,7 +302,8 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
         jobDurations,
       }
     : {};
-  await deps.store.commitTick(runId, run.tickSeq, {
+  const committedTrials = changedTrials(run, state, trialsBefore, iso);
+  const committedSeq = await deps.store.commitTick(runId, run.tickSeq, {
     run: {
       ...bookkeeping,
       status,
@@ -317,10 +318,17 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       ...(earlyStopping === run.earlyStopping ? {} : { earlyStopping }),
     },
     schedulerGlobal: state.global,
-    trials: changedTrials(run, state, trialsBefore, iso),
+    trials: committedTrials,
     jobs: [...changedJobs.values()],
     ...(incremental && newResults.length > 0 ? { results: newResults } : {}),
   });
+  // The next tick finds the trials of the jobs still active here (tick-state.ts `cachedTrials`).
+  if (incremental) {
+    // (and the promotion candidates it loaded, which the next one is likely to load again)
+    const keep = new Set([...jobs.values()].filter((j) => !j.told).map((j) => j.trialId));
+    for (const [id, t] of trialsBefore) if (t.status === 'Paused') keep.add(id);
+    rememberTrials(deps.store, runId, committedSeq, trialsBefore.values(), committedTrials, keep);
+  }
 
   // 6. Act.
   let retryAfterSeconds = 0;

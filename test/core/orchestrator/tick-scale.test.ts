@@ -6,7 +6,8 @@
 import { InMemoryRunStore } from '../../../lambda/adapters/local/in-memory-run-store';
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
 import type { ResultEntry, RunStore } from '../../../core/orchestrator/records';
-import { boundedHistory, ghostTrials } from '../../../core/orchestrator/tick-state';
+import type { TrialRecord } from '../../../core/orchestrator/records';
+import { boundedHistory, cachedTrials, ghostTrials, rememberTrials } from '../../../core/orchestrator/tick-state';
 import { tuningInput, type InputOptions } from '../../helpers/inputs';
 import { createWorld, runToEnd } from '../../helpers/simulated-world';
 
@@ -158,6 +159,49 @@ describe('what a tick reads', () => {
     // Trials read per tick: the active jobs' trials and the promotions, never the run's trials.
     expect(world.backend.createdJobs()).toHaveLength(600);
   }, 120_000);
+
+  it('reads a trial item only to resume a trial: the trials it wrote or read are cached (ASHA, 100 parallel)', async () => {
+    // Prepare
+    const { store } = countingStore();
+    let trialItems = 0;
+    const getTrials = store.getTrials.bind(store);
+    store.getTrials = async (runId, ids) => {
+      const out = await getTrials(runId, ids);
+      trialItems += out.length;
+      return out;
+    };
+    const world = await createWorld(tuningInput({ strategy: 'ASHA', sampler: 'Random', maxJobs: 400, maxParallel: 100, maxResource: 27 }), objective, { store });
+    // Act
+    await runToEnd(world);
+    // Assess: trial items read over the run: at most one per resumed job (the promotion candidate
+    // that no tick had loaded), never the trials of the ~100 jobs in flight on every tick.
+    const jobs = await store.listJobs(world.runId);
+    const resumes = jobs.filter((j) => j.fromMilestone > 0).length;
+    expect(jobs).toHaveLength(400);
+    expect(resumes).toBeGreaterThan(20);
+    expect(trialItems).toBeGreaterThan(0);
+    expect(trialItems).toBeLessThanOrEqual(resumes);
+  }, 120_000);
+
+  it('serves trials from the cache only while the run is at the tickSeq they were remembered at', async () => {
+    // Prepare
+    const { store, reads } = countingStore();
+    const trial = (trialId: number, status: TrialRecord['status']): TrialRecord =>
+      ({ runId: 'r', trialId, config: { lr: trialId }, bracket: 0, status, milestone: 1, results: {}, promotedFrom: [], hyperParameters: {}, createdAt: 'x', updatedAt: 'x' }) as TrialRecord;
+    store.getTrials = async (_runId, ids) => {
+      reads.items += ids.length;
+      return ids.map((id) => trial(id, 'Stopped'));
+    };
+    rememberTrials(store, 'r', 7, [trial(1, 'Running'), trial(2, 'Running')], [trial(2, 'Paused'), trial(3, 'Running')], new Set([2, 3]));
+    // Act, Assess: at tickSeq 7, trials 2 and 3 as committed and only trial 1 read
+    const warm = await cachedTrials(store, 'r', 7, [3, 1, 2]);
+    expect(warm.map((t) => `${t.trialId} ${t.status}`)).toEqual(['1 Stopped', '2 Paused', '3 Running']);
+    expect(reads.items).toBe(1);
+    // after anyone else moved the run (tickSeq 8), everything is read again
+    const cold = await cachedTrials(store, 'r', 8, [2, 3]);
+    expect(cold.map((t) => `${t.trialId} ${t.status}`)).toEqual(['2 Stopped', '3 Stopped']);
+    expect(reads.items).toBe(3);
+  });
 
   it('keeps the run record bounded: active jobs at most twice the parallel jobs', async () => {
     const { store } = countingStore();
