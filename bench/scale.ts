@@ -124,9 +124,11 @@ function estimatingStore(store: InMemoryRunStore, meter: CapacityMeter): RunStor
     c.requests += 1;
   };
   const view = store.loadTickView.bind(store);
-  store.loadTickView = async (runId) => {
-    const v = await view(runId);
+  store.loadTickView = async (runId, known) => {
+    const v = await view(runId, known);
     add(readUnitsOf(itemBytes(v.run) + 2000));
+    // the changed-jobs item
+    add(readUnitsOf(itemBytes(v.changedJobs ?? [])));
     for (const j of v.jobs) add(readUnitsOf(itemBytes(j)));
     return v;
   };
@@ -346,6 +348,9 @@ export async function runScale(
   let busy = 0;
   for (const j of jobsRecorded) if (j.startedAt !== undefined && j.endedAt !== undefined) busy += Date.parse(j.endedAt) - Date.parse(j.startedAt);
   const slotUtilisation = busy / (parallel * (endMs - startMs));
+  if (process.env.SCALE_DUMP_JOBS !== undefined) {
+    writeFileSync(process.env.SCALE_DUMP_JOBS, JSON.stringify({ startMs, endMs, parallel, jobs: jobsRecorded.map((j) => ({ n: j.jobName, t: j.trialId, m: j.milestone, f: j.fromMilestone, c: j.createdAt, s: j.startedAt, e: j.endedAt })) }));
+  }
 
   const executions = continuations + 1;
   // One loop iteration is at most 15 history events (docs/design.md); start and end add ~12.

@@ -41,6 +41,8 @@ export interface TickState {
   readonly trials: readonly TrialRecord[];
   /** The run's active jobs (every job, for a run recorded before `activeJobs` existed). */
   readonly jobs: readonly JobRecord[];
+  /** The run's changed-jobs set as read (the commit removes these names from it). */
+  readonly changedJobsSeen: readonly string[];
   /** The whole results log, when this run's scheduler or sampler reads it. */
   readonly results?: readonly ResultEntry[];
   /** False for runs recorded before `activeJobs` existed: everything was loaded, nothing is logged. */
@@ -66,13 +68,22 @@ function usesRungIndex(spec: TuningSpec): boolean {
 
 /** Load a tick's state (see the module comment). */
 export async function loadTickState(store: RunStore, runId: string): Promise<TickState> {
-  const view = await store.loadTickView(runId);
+  const known = jobCache.get(store)?.get(runId);
+  const view = await store.loadTickView(runId, known === undefined ? undefined : { tickSeq: known.tickSeq, jobNames: new Set(known.jobs.keys()) });
   const { run } = view;
   if (run.activeJobs === undefined) {
     const snapshot = await store.loadSnapshot(runId);
-    return { ...snapshot, incremental: false, results: legacyResults(snapshot.trials) };
+    return { ...snapshot, changedJobsSeen: [], incremental: false, results: legacyResults(snapshot.trials) };
   }
-  const ids = new Set(view.jobs.map((j) => j.trialId));
+  // The active jobs in the run's order: those read, and those this process holds unchanged.
+  const read = new Map(view.jobs.map((j) => [j.jobName, j]));
+  const notRead = new Set(view.known ?? []);
+  const jobs: JobRecord[] = [];
+  for (const name of run.activeJobs) {
+    const job = read.get(name) ?? (notRead.has(name) ? known?.jobs.get(name) : undefined);
+    if (job !== undefined) jobs.push(job);
+  }
+  const ids = new Set(jobs.map((j) => j.trialId));
   for (const id of openInstanceTrialIds(view.global)) ids.add(id);
   const [trials, results] = await Promise.all([
     cachedTrials(store, runId, run.tickSeq, [...ids]),
@@ -85,7 +96,8 @@ export async function loadTickState(store: RunStore, runId: string): Promise<Tic
     run,
     scheduler: { settings: view.settings, global: view.global, trials: states, ...(rungIndex === undefined ? {} : { rungIndex }) },
     trials,
-    jobs: view.jobs,
+    jobs,
+    changedJobsSeen: view.changedJobs ?? [],
     results,
     incremental: true,
   };
@@ -351,6 +363,44 @@ export function rememberTrials(
   for (const t of committed) if (keep.has(t.trialId)) trials.set(t.trialId, JSON.parse(JSON.stringify(t)) as TrialRecord);
   runs.delete(runId);
   runs.set(runId, { tickSeq, trials });
+  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+}
+
+// ---------------------------------------------------------------------------------------
+// The job cache
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Job records this process read for a run's last tick and may use again (`KnownJobs`), with the
+ * run's `tickSeq` after that tick's commit. A job item is written by tick commits and otherwise
+ * (events, reconciliation, start attempts) only with its name then added to the run's
+ * changed-jobs set, which the tick reads before the jobs; the store serves a known job from here
+ * only while the run is at this `tickSeq` and the job is not in that set. Kept: the jobs read
+ * while they were not in the set (a job that was is read again next time: a change made after
+ * the set was read but before the commit removed the name would otherwise be missed), that the
+ * commit did not write and that stay active. At most `MaxParallelTrainingJobs` plus those that
+ * ended since the last tick.
+ */
+const jobCache = new WeakMap<RunStore, Map<string, { readonly tickSeq: number; readonly jobs: ReadonlyMap<string, JobRecord> }>>();
+
+/** Remember a run's job records after its commit left the run at `tickSeq` (see `jobCache`). */
+export function rememberJobs(
+  store: RunStore,
+  runId: string,
+  tickSeq: number,
+  loaded: readonly JobRecord[],
+  exclude: ReadonlySet<string>,
+  active: ReadonlySet<string>,
+): void {
+  let runs = jobCache.get(store);
+  if (runs === undefined) {
+    runs = new Map();
+    jobCache.set(store, runs);
+  }
+  const jobs = new Map<string, JobRecord>();
+  for (const j of loaded) if (active.has(j.jobName) && !exclude.has(j.jobName)) jobs.set(j.jobName, j);
+  runs.delete(runId);
+  runs.set(runId, { tickSeq, jobs });
   while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
 }
 

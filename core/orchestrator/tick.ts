@@ -22,7 +22,7 @@ import type { JobRecord, ResultEntry, RunRecord, RunStatus, RunStore, StoredFail
 import { isTerminalJobStatus, MAX_FAILURE_REASONS } from './records';
 import { beatsBest, checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
 import { addDuration, reconcile } from './reconcile';
-import { addToTally, boundedHistory, loadTickState, proposedConfigurations, rememberTrials, tallyOfJobs, withCandidates } from './tick-state';
+import { addToTally, boundedHistory, loadTickState, proposedConfigurations, rememberJobs, rememberTrials, tallyOfJobs, withCandidates } from './tick-state';
 import { buildTrainingJobRequest, type StorageDefaults } from './training-job-request';
 
 export interface OrchestratorDeps {
@@ -321,6 +321,7 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     trials: committedTrials,
     jobs: [...changedJobs.values()],
     ...(incremental && newResults.length > 0 ? { results: newResults } : {}),
+    ...(snapshot.changedJobsSeen.length > 0 ? { changedJobsSeen: snapshot.changedJobsSeen } : {}),
   });
   // The next tick finds the trials of the jobs still active here (tick-state.ts `cachedTrials`).
   if (incremental) {
@@ -328,6 +329,8 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
     const keep = new Set([...jobs.values()].filter((j) => !j.told).map((j) => j.trialId));
     for (const [id, t] of trialsBefore) if (t.status === 'Paused') keep.add(id);
     rememberTrials(deps.store, runId, committedSeq, trialsBefore.values(), committedTrials, keep);
+    const active = new Set(bookkeeping.activeJobs ?? []);
+    rememberJobs(deps.store, runId, committedSeq, snapshot.jobs, new Set([...snapshot.changedJobsSeen, ...changedJobs.keys()]), active);
   }
 
   // 6. Act.

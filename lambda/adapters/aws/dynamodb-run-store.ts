@@ -38,6 +38,12 @@
  * - `rev` (N): bumped by every write; writes are read-merge-put conditional on `rev`
  * - `wseq` (N): highest tickSeq of a commit that wrote it
  *
+ * Changed jobs — `pk = RUN#<runId>`, `sk = CHANGED`: `jobs` (SS), the names of the jobs whose
+ * items were written other than by a tick commit (`recordObservation`, `updateJob`: `ADD` after
+ * the job item's write) since a commit removed them (`DELETE` of the names that tick read). At
+ * most the run's active jobs plus those that ended since the last tick: bounded by
+ * `MaxParallelTrainingJobs`, not by the run's size.
+ *
  * Result — `pk = RUN#<runId>`, `sk = RES#<seq, 7 digits>`, `entity = result`: one entry of the
  * results log (`ResultEntry`), `data` (S) its JSON text. Written once by the commit that told the
  * result, never changed (a re-applied log writes the same entry), so readers may cache them.
@@ -85,6 +91,7 @@ import {
 import type {
   JobObservation,
   JobRecord,
+  KnownJobs,
   RecordObservationResult,
   ResultEntry,
   RunRecord,
@@ -119,6 +126,7 @@ import {
   type RunStoreFaults,
 } from '../run-store-rules';
 import {
+  CHANGED_SK,
   JOB_SK_PREFIX,
   RUN_SK,
   RUNS_GSI_PK,
@@ -297,18 +305,31 @@ export class DynamoDbRunStore implements RunStore {
    * The run item, then each active job with a consistent GetItem (at most 16 at a time): the
    * same order as `loadSnapshot` for the wake-up race, O(active jobs) read units.
    */
-  async loadTickView(runId: string): Promise<TickView> {
+  async loadTickView(runId: string, known?: KnownJobs): Promise<TickView> {
     const item = await this.getRunItem(runId);
     if (item === undefined) throw new RunNotFound(runId);
     const run = decodeRun(item);
     await this.repair(runId, item);
+    // After the run item: a job written before the run's version moved is in the set read here.
+    const changed = await this.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: CHANGED_SK }, ConsistentRead: true }),
+    );
+    const changedJobs = changed.Item?.jobs instanceof Set ? [...(changed.Item.jobs as Set<string>)].sort() : [];
+    const changedSet = new Set(changedJobs);
+    const skip = known !== undefined && known.tickSeq === run.tickSeq ? known.jobNames : new Set<string>();
+    const notRead: string[] = [];
     let jobs: JobRecord[];
     if (run.activeJobs === undefined) {
       jobs = (await this.listJobs(runId)).filter((j) => !j.told);
     } else {
-      const found: (JobRecord | undefined)[] = new Array(run.activeJobs.length);
+      const names = run.activeJobs.filter((name) => {
+        if (!skip.has(name) || changedSet.has(name)) return true;
+        notRead.push(name);
+        return false;
+      });
+      const found: (JobRecord | undefined)[] = new Array(names.length);
       await runLimited(
-        run.activeJobs.map((name, i) => async () => {
+        names.map((name, i) => async () => {
           found[i] = (await this.getJob(runId, name))?.record;
         }),
         this.writeConcurrency,
@@ -320,7 +341,22 @@ export class DynamoDbRunStore implements RunStore {
       settings: parseJson(item.schedulerSettings, 'schedulerSettings') as SchedulerState['settings'],
       global: parseJson(item.schedulerGlobal, 'schedulerGlobal') as SchedulerState['global'],
       jobs,
+      known: notRead,
+      changedJobs,
     };
+  }
+
+  /** Add a job to the run's changed-jobs set (after its item was written). */
+  private async markChanged(runId: string, jobName: string): Promise<void> {
+    await this.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: runPk(runId), sk: CHANGED_SK },
+        UpdateExpression: 'ADD #jobs :name',
+        ExpressionAttributeNames: { '#jobs': 'jobs' },
+        ExpressionAttributeValues: { ':name': new Set([jobName]) },
+      }),
+    );
   }
 
   async getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]> {
@@ -402,6 +438,18 @@ export class DynamoDbRunStore implements RunStore {
     await this.applyItems(runId, seq, commit.trials, commit.jobs, results);
     await this.faults.afterItemsWritten?.();
     await this.removePending(runId, seq);
+    const seen = commit.changedJobsSeen ?? [];
+    if (seen.length > 0) {
+      await this.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: runPk(runId), sk: CHANGED_SK },
+          UpdateExpression: 'DELETE #jobs :seen',
+          ExpressionAttributeNames: { '#jobs': 'jobs' },
+          ExpressionAttributeValues: { ':seen': new Set(seen) },
+        }),
+      );
+    }
     return seq;
   }
 
@@ -422,6 +470,7 @@ export class DynamoDbRunStore implements RunStore {
     });
     if (outcome === 'unknown') return { kind: 'unknown-job' };
     if (outcome === 'unchanged') return { kind: 'unchanged' };
+    await this.markChanged(runId, observation.jobName);
     if (!enteredTerminal) {
       // Progress (InProgress, secondary statuses, late details) is recorded but wakes no one.
       const run = await this.getRunItem(runId);
@@ -513,10 +562,15 @@ export class DynamoDbRunStore implements RunStore {
   }
 
   async updateJob(runId: string, jobName: string, patch: Partial<Omit<JobRecord, 'runId' | 'jobName'>>): Promise<void> {
-    const outcome = await this.rewriteJob(runId, jobName, (stored) =>
-      stored === undefined ? 'unknown' : applyJobPatch(stored.record, patch),
-    );
+    let told = false;
+    const outcome = await this.rewriteJob(runId, jobName, (stored) => {
+      if (stored === undefined) return 'unknown';
+      told = stored.record.told;
+      return applyJobPatch(stored.record, patch);
+    });
     if (outcome === 'unknown') throw new JobNotFound(runId, jobName);
+    // A told job is no longer active: no tick reads it again (Finalize's warm pool releases).
+    if (outcome === 'changed' && !told) await this.markChanged(runId, jobName);
   }
 
   async listJobs(runId: string): Promise<JobRecord[]> {

@@ -33,8 +33,8 @@ function countingStore(options: { legacy?: boolean } = {}): { store: InMemoryRun
     reads.items += items;
   };
   const loadTickView = store.loadTickView.bind(store);
-  store.loadTickView = async (runId) => {
-    const view = await loadTickView(runId);
+  store.loadTickView = async (runId, known) => {
+    const view = await loadTickView(runId, known);
     count('loadTickView', 1 + view.jobs.length);
     if (!options.legacy) return view;
     const { activeJobs: _a, resultCount: _r, failureTally: _f, ...run } = view.run;
@@ -181,6 +181,36 @@ describe('what a tick reads', () => {
     expect(resumes).toBeGreaterThan(20);
     expect(trialItems).toBeGreaterThan(0);
     expect(trialItems).toBeLessThanOrEqual(resumes);
+  }, 120_000);
+
+  it('reads the jobs that changed since the tick before, not every active job (ASHA, 100 parallel)', async () => {
+    // Jobs of different lengths, so that they end one at a time, as they do in SageMaker.
+    const spread: Objective = (hp, context) => {
+      const base = objective(hp, context);
+      return base.kind === 'completed' ? { ...base, seconds: base.seconds + Math.round(Number(hp.lr ?? 0.01) * 1e5) % 97 } : base;
+    };
+    const jobReads = async (useKnown: boolean): Promise<{ reads: number; ticks: number; jobs: string[] }> => {
+      const { store } = countingStore();
+      let reads = 0;
+      const loadTickView = store.loadTickView.bind(store);
+      store.loadTickView = async (runId, known) => {
+        const view = await loadTickView(runId, useKnown ? known : undefined);
+        reads += view.jobs.length;
+        return view;
+      };
+      const world = await createWorld(tuningInput({ strategy: 'ASHA', sampler: 'Random', maxJobs: 600, maxParallel: 100, maxResource: 27 }), spread, { store });
+      const ticks = await runToEnd(world);
+      return { reads, ticks: ticks.length, jobs: world.backend.createdJobs() };
+    };
+    // Act
+    const cached = await jobReads(true);
+    const all = await jobReads(false);
+    // Assess: the same run; a job is read about twice after each change (created, started,
+    // ended), against every active job on every tick without the changed-jobs set
+    expect(cached.jobs).toEqual(all.jobs);
+    expect(cached.jobs).toHaveLength(600);
+    expect(cached.reads).toBeLessThanOrEqual(6 * 600);
+    expect(cached.reads * 4).toBeLessThan(all.reads);
   }, 120_000);
 
   it('serves trials from the cache only while the run is at the tickSeq they were remembered at', async () => {
