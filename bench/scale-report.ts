@@ -14,10 +14,13 @@ function fmt(x: number | undefined, digits = 0): string {
 export function renderScaleTables(results: readonly ScaleRunResult[]): string {
   const lines: string[] = [];
   const label = (r: ScaleRunResult): string => `${r.strategy} ${fmt(r.jobs)}×${r.parallel}${r.store === 'memory' ? ' (in-memory store)' : ''}`;
-  lines.push('| run | status | jobs recorded / created | ticks | executions | max history events | slot utilisation | virtual hours |');
-  lines.push('|---|---|---|---|---|---|---|---|');
+  const pct = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(1)}%`);
+  lines.push('| run | status | jobs recorded / created | ticks | executions | max history events | slot utilisation | until the last job starts | after it (share of the run) | virtual hours | wall s |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    lines.push(`| ${label(r)} | ${r.status} | ${fmt(r.jobsRecorded)} / ${fmt(r.jobsCreated)} | ${fmt(r.ticks)} | ${r.executions} | ${fmt(r.maxHistoryEvents)} | ${(r.slotUtilisation * 100).toFixed(1)}% | ${r.virtualHours.toFixed(1)} |`);
+    lines.push(
+      `| ${label(r)} | ${r.status} | ${fmt(r.jobsRecorded)} / ${fmt(r.jobsCreated)} | ${fmt(r.ticks)} | ${r.executions} | ${fmt(r.maxHistoryEvents)} | ${pct(r.slotUtilisation)} | ${pct(r.slotUtilisationBeforeLastStart)} | ${pct(r.tailShare)} | ${r.virtualHours.toFixed(1)} | ${fmt(r.wallSeconds)} |`,
+    );
   }
   lines.push('');
   lines.push('Per 1,000 training jobs:');
@@ -31,7 +34,7 @@ export function renderScaleTables(results: readonly ScaleRunResult[]): string {
     );
   }
   lines.push('');
-  lines.push('Tick at n jobs ended (median of the ticks within ±2% of n; CPU includes dynalite serving the requests in the same process):');
+  lines.push('Tick at n jobs ended (median of the ticks within ±2% of n; with dynalite, CPU includes dynalite serving the requests in the same process; with the in-memory store, read units are estimated from item sizes):');
   lines.push('');
   lines.push('| run | n | ticks | CPU ms | read units | wall ms |');
   lines.push('|---|---|---|---|---|---|');

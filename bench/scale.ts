@@ -11,13 +11,14 @@
  * in {@link PRICES}; Tick CPU time and read units at n = 100, 1,000, 5,000 and 10,000 jobs; slot
  * utilisation; the most history events of one execution.
  *
- *   npx tsx bench/scale.ts [--quick] [--runs 750x8,2000x100,...] [--strategy asha] [--store memory] [--out file]
+ *   npm run bench:scale      # the default plan (DEFAULT_PLAN), bench/results/scale.json and the tables of bench/RESULTS-SCALE.md
+ *   npx tsx bench/scale.ts [--quick] [--runs 750x8,2000x100,...] [--strategy asha] [--store memory] [--out file] [--report]
  *
  * A benchmark, not a test: nothing here asserts. Lambda durations are measured in this process,
  * where dynalite serves the requests on the same thread: a Tick's duration includes dynalite's
  * work instead of DynamoDB's network latency.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRunStoreDocumentClient, DynamoDbRunStore } from '../lambda/adapters/aws/dynamodb-run-store';
@@ -34,6 +35,7 @@ import { createTable, startDynamoDb } from '../local/dynamodb/dynalite';
 import { benchDeps, TICKS_BEFORE_CONTINUE_AS_NEW } from './driver';
 import { fnv1a, mlp4d } from './objectives';
 import { benchInput, benchObjective, strategyById } from './quality';
+import { renderScaleTables } from './scale-report';
 
 /** List prices, us-east-1, as of 2026 (USD). */
 export const PRICES = {
@@ -124,9 +126,11 @@ function estimatingStore(store: InMemoryRunStore, meter: CapacityMeter): RunStor
     c.requests += 1;
   };
   const view = store.loadTickView.bind(store);
-  store.loadTickView = async (runId) => {
-    const v = await view(runId);
+  store.loadTickView = async (runId, known) => {
+    const v = await view(runId, known);
     add(readUnitsOf(itemBytes(v.run) + 2000));
+    // the changed-jobs item
+    add(readUnitsOf(itemBytes(v.changedJobs ?? [])));
     for (const j of v.jobs) add(readUnitsOf(itemBytes(j)));
     return v;
   };
@@ -167,6 +171,10 @@ export interface ScaleRunResult {
   readonly dynamodb: { readUnits: number; writeUnits: number; requests: number; byFunction: Record<string, Capacity>; byOperation: Record<string, number> };
   readonly sagemaker: Record<string, number>;
   readonly slotUtilisation: number;
+  /** Slot utilisation from the start of the run to the start of its last job. */
+  readonly slotUtilisationBeforeLastStart: number;
+  /** The share of the run's length after its last job started (the drain). */
+  readonly tailShare: number;
   readonly virtualHours: number;
   readonly wallSeconds: number;
   readonly tickProbes: { n: number; ticks: number; cpuMs: number; readUnits: number; ms: number }[];
@@ -346,6 +354,17 @@ export async function runScale(
   let busy = 0;
   for (const j of jobsRecorded) if (j.startedAt !== undefined && j.endedAt !== undefined) busy += Date.parse(j.endedAt) - Date.parse(j.startedAt);
   const slotUtilisation = busy / (parallel * (endMs - startMs));
+  // Where the idle time is: up to the start of the run's last job (the budget is then spent) and
+  // after it (the tail: the jobs started last drain, no job can start any more).
+  let lastStartMs = startMs;
+  for (const j of jobsRecorded) if (j.startedAt !== undefined) lastStartMs = Math.max(lastStartMs, Date.parse(j.startedAt));
+  let busyBeforeLastStart = 0;
+  for (const j of jobsRecorded) {
+    if (j.startedAt === undefined || j.endedAt === undefined) continue;
+    busyBeforeLastStart += Math.max(0, Math.min(Date.parse(j.endedAt), lastStartMs) - Date.parse(j.startedAt));
+  }
+  const slotsBeforeLastStart = lastStartMs > startMs ? busyBeforeLastStart / (parallel * (lastStartMs - startMs)) : NaN;
+  const tailShare = (endMs - lastStartMs) / (endMs - startMs);
 
   const executions = continuations + 1;
   // One loop iteration is at most 15 history events (docs/design.md); start and end add ~12.
@@ -404,6 +423,8 @@ export async function runScale(
     dynamodb: { readUnits: capacity.read, writeUnits: capacity.write, requests: capacity.requests, byFunction: meter.byFunction, byOperation: meter.byOperation },
     sagemaker,
     slotUtilisation,
+    slotUtilisationBeforeLastStart: slotsBeforeLastStart,
+    tailShare,
     virtualHours: (endMs - startMs) / 3_600_000,
     wallSeconds: (Date.now() - wallStart) / 1000,
     tickProbes: probes,
@@ -416,19 +437,55 @@ export async function runScale(
   return out;
 }
 
-interface ScaleArgs {
+/** One run of the benchmark. */
+interface PlannedRun {
+  readonly strategy: string;
+  readonly jobs: number;
+  readonly parallel: number;
   readonly store: 'dynalite' | 'memory';
-  readonly runs: readonly { jobs: number; parallel: number }[];
-  readonly strategies: readonly string[];
-  readonly out: string;
 }
 
+interface ScaleArgs {
+  readonly plan: readonly PlannedRun[];
+  readonly out: string;
+  /** Regenerate the tables of bench/RESULTS-SCALE.md (the default command). */
+  readonly report: boolean;
+}
+
+/**
+ * The default plan (`npm run bench:scale`): every run on dynalite, ASHA and asynchronous
+ * Hyperband, 750, 2,000 and 10,000 jobs at 8 and 100 parallel, plus the 10,000-job, 100-parallel
+ * runs again on the in-memory store, whose Tick CPU is the tick's alone (with dynalite it includes
+ * dynalite serving the requests in this process).
+ */
+export const DEFAULT_PLAN: readonly PlannedRun[] = [
+  ...['asha', 'hyperband-async'].flatMap((strategy) =>
+    [
+      [750, 8],
+      [750, 100],
+      [2_000, 8],
+      [2_000, 100],
+    ].map(([jobs, parallel]) => ({ strategy, jobs, parallel, store: 'dynalite' as const })),
+  ),
+  ...['asha', 'hyperband-async'].map((strategy) => ({ strategy, jobs: 10_000, parallel: 100, store: 'memory' as const })),
+  ...['asha', 'hyperband-async'].flatMap((strategy) =>
+    [
+      [10_000, 100],
+      [10_000, 8],
+    ].map(([jobs, parallel]) => ({ strategy, jobs, parallel, store: 'dynalite' as const })),
+  ),
+];
+
+export const RESULTS_FILE = 'bench/results/scale.json';
+export const REPORT_FILE = 'bench/RESULTS-SCALE.md';
+
 function parseArgs(argv: readonly string[]): ScaleArgs {
-  const quick = argv.includes('--quick');
   const value = (flag: string): string | undefined => {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
+  if (argv.length === 0) return { plan: DEFAULT_PLAN, out: RESULTS_FILE, report: true };
+  const quick = argv.includes('--quick');
   const runsText = value('--runs') ?? (quick ? '750x8,2000x100' : '750x8,750x100,2000x8,2000x100,10000x8,10000x100');
   const runs = runsText.split(',').map((r) => {
     const [jobs, parallel] = r.split('x').map(Number);
@@ -436,22 +493,34 @@ function parseArgs(argv: readonly string[]): ScaleArgs {
     return { jobs, parallel };
   });
   const strategies = (value('--strategy') ?? 'asha,hyperband-async').split(',');
-  const out = value('--out') ?? `bench/results/scale${quick ? '-quick' : ''}.json`;
   const store = value('--store') === 'memory' ? 'memory' : 'dynalite';
-  return { store, runs, strategies, out };
+  const out = value('--out') ?? `bench/results/scale${quick ? '-quick' : ''}.json`;
+  return { plan: strategies.flatMap((strategy) => runs.map((r) => ({ strategy, ...r, store }))), out, report: argv.includes('--report') };
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const args = parseArgs(argv);
   const results: ScaleRunResult[] = [];
-  for (const strategy of args.strategies) {
-    for (const { jobs, parallel } of args.runs) {
-      results.push(await runScale(strategy, jobs, parallel, (l) => process.stdout.write(`${l}\n`), args.store));
-      mkdirSync(dirname(args.out), { recursive: true });
-      writeFileSync(args.out, `${JSON.stringify({ command: `npx tsx bench/scale.ts ${process.argv.slice(2).join(' ')}`.trim(), prices: PRICES, results }, null, 2)}\n`);
-    }
+  const command = argv.length === 0 ? 'npm run bench:scale' : `npx tsx bench/scale.ts ${argv.join(' ')}`;
+  for (const { strategy, jobs, parallel, store } of args.plan) {
+    results.push(await runScale(strategy, jobs, parallel, (l) => process.stdout.write(`${l}\n`), store));
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, `${JSON.stringify({ command, prices: PRICES, results }, null, 2)}\n`);
+    if (args.report) writeReport(results);
   }
-  process.stdout.write(`wrote ${args.out}\n`);
+  process.stdout.write(`wrote ${args.out}${args.report ? ` and the tables of ${REPORT_FILE}` : ''}\n`);
+}
+
+/** Replace the generated part of bench/RESULTS-SCALE.md (between its markers) with the tables. */
+function writeReport(results: readonly ScaleRunResult[]): void {
+  const begin = '<!-- scale-tables:begin (generated by npm run bench:scale) -->';
+  const end = '<!-- scale-tables:end -->';
+  const text = readFileSync(REPORT_FILE, 'utf8');
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${REPORT_FILE} has no ${begin} ... ${end} markers`);
+  writeFileSync(REPORT_FILE, `${text.slice(0, a + begin.length)}\n\n${renderScaleTables(results)}\n\n${text.slice(b)}`);
 }
 
 if (require.main === module) {

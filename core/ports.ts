@@ -17,6 +17,8 @@
  *   r_{k+1} - r_k more units of resource.
  */
 
+import type { RungIndex } from './schedulers/rung-index';
+
 // ---------------------------------------------------------------------------------------
 // Search space (normalized from the AMT `ParameterRanges`)
 // ---------------------------------------------------------------------------------------
@@ -216,6 +218,13 @@ export interface SchedulerState {
     readonly nextTrialId: number;
   };
   readonly trials: Readonly<Record<string, TrialState>>;
+  /**
+   * ASHA and asynchronous Hyperband only: the rungs of the recorded results, kept in order
+   * (`schedulers/rung-index.ts`). When present, `trials` may hold only the trials loaded for this
+   * step (those with a job in flight, those told now, the ones about to be resumed): the index
+   * stands for the others. Read only; never serialised.
+   */
+  readonly rungIndex?: RungIndex;
 }
 
 /** Proposes the configuration of a new trial, or null when no more are available. */

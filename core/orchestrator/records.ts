@@ -290,6 +290,22 @@ export interface TickCommit {
    * @default - none
    */
   readonly results?: readonly ResultEntry[];
+  /**
+   * The names of the run's changed-jobs set (`TickView.changedJobs`) the tick read: removed from
+   * the set (names added since stay).
+   *
+   * @default - none
+   */
+  readonly changedJobsSeen?: readonly string[];
+}
+
+/**
+ * Job records a tick already holds: read by this process while the run was at `tickSeq`, and not
+ * in the run's changed-jobs set then (see `RunStore.loadTickView`).
+ */
+export interface KnownJobs {
+  readonly tickSeq: number;
+  readonly jobNames: ReadonlySet<string>;
 }
 
 /** What a tick reads first: the run, its scheduler settings and global state, and its active jobs. */
@@ -297,8 +313,18 @@ export interface TickView {
   readonly run: RunRecord;
   readonly settings: SchedulerState['settings'];
   readonly global: SchedulerState['global'];
-  /** The jobs `run.activeJobs` names (every job not told yet, for runs recorded without it). */
+  /**
+   * The jobs `run.activeJobs` names (every job not told yet, for runs recorded without it), but
+   * those listed in `known`.
+   */
   readonly jobs: readonly JobRecord[];
+  /** Active jobs not read because the caller holds them unchanged (`KnownJobs`). */
+  readonly known?: readonly string[];
+  /**
+   * The run's changed-jobs set: every job whose item was written other than by a tick commit
+   * (`recordObservation`, `updateJob`) since a commit last removed it (`TickCommit.changedJobsSeen`).
+   */
+  readonly changedJobs?: readonly string[];
 }
 
 /** A job state change observed in SageMaker (from an event or a DescribeTrainingJob). */
@@ -357,9 +383,11 @@ export interface RunStore {
   loadSnapshot(runId: string): Promise<RunSnapshot>;
   /**
    * Load what a tick needs first, consistently: the run (after re-applying a leftover commit
-   * log, as `loadSnapshot` does), then its active jobs. Reads O(active jobs) items.
+   * log, as `loadSnapshot` does), then its changed-jobs set, then its active jobs. Reads O(active
+   * jobs) items; with `known`, while the run is still at `known.tickSeq`, the active jobs named
+   * there and not in the changed-jobs set are not read (`TickView.known` lists them).
    */
-  loadTickView(runId: string): Promise<TickView>;
+  loadTickView(runId: string, known?: KnownJobs): Promise<TickView>;
   /** The trials with these ids (consistent reads; unknown ids are left out), in id order. */
   getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]>;
   /** Entries `from` .. `to - 1` of the run's results log, in order (those that exist). */
@@ -376,7 +404,8 @@ export interface RunStore {
    * (Completed, Failed, Stopped: something the scheduler must be told) does it increment
    * the run's `version` and claim (remove and return) any stored task token; other changes
    * (InProgress, secondary statuses) update the job item only and return `changed` with the
-   * current version and no token, so they never wake the loop.
+   * current version and no token, so they never wake the loop. Any change adds the job to the
+   * run's changed-jobs set (after the job item is written).
    */
   recordObservation(runId: string, observation: JobObservation, now: string): Promise<RecordObservationResult>;
   /** Store the loop's task token unless the run's version moved past `seenVersion`. */
@@ -394,7 +423,10 @@ export interface RunStore {
     now: string,
     endStatus?: 'Completed' | 'Stopped' | 'Failed',
   ): Promise<RunRecord>;
-  /** Update one job record (warm pool release, start attempts). */
+  /**
+   * Update one job record (warm pool release, start attempts); adds it to the run's changed-jobs
+   * set unless it was told (then it is no longer active: no tick reads it).
+   */
   updateJob(runId: string, jobName: string, patch: Partial<Omit<JobRecord, 'runId' | 'jobName'>>): Promise<void>;
   listJobs(runId: string): Promise<JobRecord[]>;
   listTrials(runId: string): Promise<TrialRecord[]>;

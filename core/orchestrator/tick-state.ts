@@ -15,16 +15,20 @@
  *   change once written, so they are cached per store and run, and a warm tick reads only the
  *   entries appended since the tick before.
  *
- * Trials outside the working set enter the scheduler's state as *ghosts* rebuilt from the log
- * (results, bracket, the milestone reached, Paused/Completed/Stopped): exactly what the
- * promotion rule reads. A ghost is never written back; one that is about to be resumed is
- * replaced by its stored record first (`withCandidates`).
+ * For ASHA and asynchronous Hyperband, trials outside the working set are not in the scheduler's
+ * state at all: a rung index (`schedulers/rung-index.ts`: every rung's results in order, and the
+ * trials paused at it) stands for them, cached with the log and updated with the entries appended
+ * since the tick before, so a warm tick neither rebuilds nor re-ranks anything. A trial that is
+ * about to be resumed is loaded first (`withCandidates`). (Before, every trial entered the state
+ * as a *ghost* rebuilt from the log on every tick: `ghostTrials`, which the tests still use as
+ * the reference.)
  *
  * Runs recorded before the log existed (no `activeJobs`) are loaded whole, as before.
  */
 import type { Configuration, Observation, SchedulerState, TrialState, TuningSpec } from '../ports';
 import { LEARNING_SAMPLERS } from '../samplers';
 import { resumeOrder } from '../schedulers/promotion';
+import { RungIndex } from '../schedulers/rung-index';
 import type { JobRecord, ResultEntry, RunRecord, RunStore, StoredFailureTally, TrialRecord } from './records';
 import { isTerminalJobStatus } from './records';
 
@@ -37,10 +41,10 @@ export interface TickState {
   readonly trials: readonly TrialRecord[];
   /** The run's active jobs (every job, for a run recorded before `activeJobs` existed). */
   readonly jobs: readonly JobRecord[];
+  /** The run's changed-jobs set as read (the commit removes these names from it). */
+  readonly changedJobsSeen: readonly string[];
   /** The whole results log, when this run's scheduler or sampler reads it. */
   readonly results?: readonly ResultEntry[];
-  /** Trial ids in `scheduler.trials` that are ghosts (no stored record loaded). */
-  readonly ghosts: ReadonlySet<number>;
   /** False for runs recorded before `activeJobs` existed: everything was loaded, nothing is logged. */
   readonly incremental: boolean;
 }
@@ -58,70 +62,70 @@ export function readsResults(spec: TuningSpec): boolean {
   return promotion || LEARNING_SAMPLERS.has(spec.sampler) || spec.sampler === 'Grid';
 }
 
-function usesGhosts(spec: TuningSpec): boolean {
+function usesRungIndex(spec: TuningSpec): boolean {
   return spec.scheduler.kind === 'ASHA' || (spec.scheduler.kind === 'Hyperband' && spec.scheduler.mode !== 'Synchronous');
 }
 
 /** Load a tick's state (see the module comment). */
 export async function loadTickState(store: RunStore, runId: string): Promise<TickState> {
-  const view = await store.loadTickView(runId);
+  const known = jobCache.get(store)?.get(runId);
+  const view = await store.loadTickView(runId, known === undefined ? undefined : { tickSeq: known.tickSeq, jobNames: new Set(known.jobs.keys()) });
   const { run } = view;
   if (run.activeJobs === undefined) {
     const snapshot = await store.loadSnapshot(runId);
-    return { ...snapshot, ghosts: new Set(), incremental: false, results: legacyResults(snapshot.trials) };
+    return { ...snapshot, changedJobsSeen: [], incremental: false, results: legacyResults(snapshot.trials) };
   }
-  const ids = new Set(view.jobs.map((j) => j.trialId));
+  // The active jobs in the run's order: those read, and those this process holds unchanged.
+  const read = new Map(view.jobs.map((j) => [j.jobName, j]));
+  const notRead = new Set(view.known ?? []);
+  const jobs: JobRecord[] = [];
+  for (const name of run.activeJobs) {
+    const job = read.get(name) ?? (notRead.has(name) ? known?.jobs.get(name) : undefined);
+    if (job !== undefined) jobs.push(job);
+  }
+  const ids = new Set(jobs.map((j) => j.trialId));
   for (const id of openInstanceTrialIds(view.global)) ids.add(id);
   const [trials, results] = await Promise.all([
-    store.getTrials(runId, [...ids]),
+    cachedTrials(store, runId, run.tickSeq, [...ids]),
     readsResults(run.spec) ? cachedResults(store, runId, run.resultCount ?? 0) : Promise.resolve(undefined),
   ]);
   const states: Record<string, TrialState> = {};
-  const ghosts = new Set<number>();
-  if (results !== undefined && usesGhosts(run.spec)) {
-    for (const ghost of ghostTrials(results, view.settings.maxResource)) {
-      states[String(ghost.trialId)] = ghost;
-      ghosts.add(ghost.trialId);
-    }
-  }
-  for (const t of trials) {
-    states[String(t.trialId)] = trialStateOf(t);
-    ghosts.delete(t.trialId);
-  }
+  for (const t of trials) states[String(t.trialId)] = trialStateOf(t);
+  const rungIndex = results !== undefined && usesRungIndex(run.spec) ? cachedRungIndex(store, runId, results, view.settings) : undefined;
   return {
     run,
-    scheduler: { settings: view.settings, global: view.global, trials: states },
+    scheduler: { settings: view.settings, global: view.global, trials: states, ...(rungIndex === undefined ? {} : { rungIndex }) },
     trials,
-    jobs: view.jobs,
+    jobs,
+    changedJobsSeen: view.changedJobs ?? [],
     results,
-    ghosts,
     incremental: true,
   };
 }
 
 /**
  * The state with the stored records of the trials `ask` could resume (at most `slots`, in its
- * order, wind-down included) in place of their ghosts, so the trials it resumes are real records.
+ * order, wind-down included) that the tick has not loaded, so the trials it resumes are records.
  */
 export async function withCandidates(
   store: RunStore,
   runId: string,
+  tickSeq: number,
   state: SchedulerState,
-  ghosts: Set<number>,
   loaded: Map<number, TrialRecord>,
   slots: number,
 ): Promise<SchedulerState> {
-  if (ghosts.size === 0 || slots <= 0) return state;
+  if (state.rungIndex === undefined || slots <= 0) return state;
   const wanted = resumeOrder(state, slots)
     .slice(0, slots)
     .map((c) => c.trialId)
-    .filter((id) => ghosts.has(id));
+    .filter((id) => state.trials[String(id)] === undefined);
   if (wanted.length === 0) return state;
-  const records = await store.getTrials(runId, wanted);
+  const records = await cachedTrials(store, runId, tickSeq, wanted);
+  if (records.length !== wanted.length) throw new Error(`run ${runId}: promotion candidates ${wanted.join(', ')} have no trial record`);
   const trials: Record<string, TrialState> = { ...state.trials };
   for (const record of records) {
     trials[String(record.trialId)] = trialStateOf(record);
-    ghosts.delete(record.trialId);
     loaded.set(record.trialId, record);
   }
   return { ...state, trials };
@@ -208,8 +212,8 @@ export function boundedHistory(results: readonly ResultEntry[], objectiveType: '
  * Configurations the sampler must know as proposed: those of trials whose first job has not
  * reported (pending for GP and BOHB), and, for Grid, every configuration of the run.
  */
-export function proposedConfigurations(spec: TuningSpec, state: SchedulerState, ghosts: ReadonlySet<number>, results: readonly ResultEntry[] | undefined): Configuration[] {
-  const live = Object.values(state.trials).filter((t) => !ghosts.has(t.trialId));
+export function proposedConfigurations(spec: TuningSpec, state: SchedulerState, results: readonly ResultEntry[] | undefined): Configuration[] {
+  const live = Object.values(state.trials);
   if (spec.sampler !== 'Grid') return live.filter((t) => Object.keys(t.results).length === 0).map((t) => t.config);
   const seen = new Set<number>();
   const out: Configuration[] = [];
@@ -256,6 +260,29 @@ function legacyResults(trials: readonly TrialRecord[]): ResultEntry[] {
 const CACHED_RUNS = 4;
 
 const resultCache = new WeakMap<RunStore, Map<string, ResultEntry[]>>();
+const indexCache = new WeakMap<RunStore, Map<string, RungIndex>>();
+
+/**
+ * The rung index of a run's results log `results` (entries 0 .. n - 1), kept per store and run
+ * next to the log's cache: entries past the cached index's count are added to it; an index ahead
+ * of the log (a tick whose commit failed had read further) or of other settings is rebuilt.
+ */
+export function cachedRungIndex(store: RunStore, runId: string, results: readonly ResultEntry[], settings: SchedulerState['settings']): RungIndex {
+  let runs = indexCache.get(store);
+  if (runs === undefined) {
+    runs = new Map();
+    indexCache.set(store, runs);
+  }
+  let index = runs.get(runId);
+  if (index === undefined || index.count > results.length || index.objectiveType !== settings.objectiveType || index.maxResource !== settings.maxResource) {
+    index = new RungIndex(settings.objectiveType, settings.maxResource);
+  }
+  for (let seq = index.count; seq < results.length; seq++) index.add(results[seq]);
+  runs.delete(runId);
+  runs.set(runId, index);
+  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  return index;
+}
 
 /**
  * Entries 0 .. count - 1 of a run's results log, reading only those not cached yet. Safe because
@@ -281,6 +308,100 @@ export async function cachedResults(store: RunStore, runId: string, count: numbe
   runs.set(runId, cached);
   while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
   return cached;
+}
+
+// ---------------------------------------------------------------------------------------
+// The trial cache
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Trial records as this process's last tick of a run left them, with the run's `tickSeq` after
+ * that commit. Trials are written only by `createRun` and by tick commits, and every commit
+ * (and every status change from outside the loop) moves `tickSeq`: while the run's `tickSeq` is
+ * still the one recorded here, nobody else has written a trial since, and the records here are
+ * what a read would return. Only the next tick's likely working set is kept: the trials of the
+ * jobs left active (at most `MaxParallelTrainingJobs` plus those that ended since) and the paused
+ * trials this tick loaded as promotion candidates (at most twice its free slots).
+ */
+const trialCache = new WeakMap<RunStore, Map<string, { readonly tickSeq: number; readonly trials: ReadonlyMap<number, TrialRecord> }>>();
+
+/** The trials with these ids, as `RunStore.getTrials` returns them, reading only those not cached for `tickSeq`. */
+export async function cachedTrials(store: RunStore, runId: string, tickSeq: number, ids: readonly number[]): Promise<TrialRecord[]> {
+  const cached = trialCache.get(store)?.get(runId);
+  const known = cached !== undefined && cached.tickSeq === tickSeq ? cached.trials : new Map<number, TrialRecord>();
+  const missing = ids.filter((id) => !known.has(id));
+  const read = missing.length > 0 ? await store.getTrials(runId, missing) : [];
+  const out = new Map<number, TrialRecord>();
+  for (const id of ids) {
+    const t = known.get(id);
+    if (t !== undefined) out.set(id, t);
+  }
+  for (const t of read) out.set(t.trialId, t);
+  return [...out.values()].sort((a, b) => a.trialId - b.trialId);
+}
+
+/**
+ * Remember a run's trials after a commit that left the run at `tickSeq`: `loaded` (as read),
+ * overwritten by `committed` (as written, through a JSON round trip as the stores keep them),
+ * keeping only the trials in `keep`.
+ */
+export function rememberTrials(
+  store: RunStore,
+  runId: string,
+  tickSeq: number,
+  loaded: Iterable<TrialRecord>,
+  committed: readonly TrialRecord[],
+  keep: ReadonlySet<number>,
+): void {
+  let runs = trialCache.get(store);
+  if (runs === undefined) {
+    runs = new Map();
+    trialCache.set(store, runs);
+  }
+  const trials = new Map<number, TrialRecord>();
+  for (const t of loaded) if (keep.has(t.trialId)) trials.set(t.trialId, t);
+  for (const t of committed) if (keep.has(t.trialId)) trials.set(t.trialId, JSON.parse(JSON.stringify(t)) as TrialRecord);
+  runs.delete(runId);
+  runs.set(runId, { tickSeq, trials });
+  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+}
+
+// ---------------------------------------------------------------------------------------
+// The job cache
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Job records this process read for a run's last tick and may use again (`KnownJobs`), with the
+ * run's `tickSeq` after that tick's commit. A job item is written by tick commits and otherwise
+ * (events, reconciliation, start attempts) only with its name then added to the run's
+ * changed-jobs set, which the tick reads before the jobs; the store serves a known job from here
+ * only while the run is at this `tickSeq` and the job is not in that set. Kept: the jobs read
+ * while they were not in the set (a job that was is read again next time: a change made after
+ * the set was read but before the commit removed the name would otherwise be missed), that the
+ * commit did not write and that stay active. At most `MaxParallelTrainingJobs` plus those that
+ * ended since the last tick.
+ */
+const jobCache = new WeakMap<RunStore, Map<string, { readonly tickSeq: number; readonly jobs: ReadonlyMap<string, JobRecord> }>>();
+
+/** Remember a run's job records after its commit left the run at `tickSeq` (see `jobCache`). */
+export function rememberJobs(
+  store: RunStore,
+  runId: string,
+  tickSeq: number,
+  loaded: readonly JobRecord[],
+  exclude: ReadonlySet<string>,
+  active: ReadonlySet<string>,
+): void {
+  let runs = jobCache.get(store);
+  if (runs === undefined) {
+    runs = new Map();
+    jobCache.set(store, runs);
+  }
+  const jobs = new Map<string, JobRecord>();
+  for (const j of loaded) if (active.has(j.jobName) && !exclude.has(j.jobName)) jobs.set(j.jobName, j);
+  runs.delete(runId);
+  runs.set(runId, { tickSeq, jobs });
+  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ import type { JobRecord, ResultEntry, RunRecord, RunStatus, RunStore, StoredFail
 import { isTerminalJobStatus, MAX_FAILURE_REASONS } from './records';
 import { beatsBest, checkCompletion, isBetter, objectiveOf, outcomeOf, rankOf } from './results';
 import { addDuration, reconcile } from './reconcile';
-import { addToTally, boundedHistory, loadTickState, proposedConfigurations, tallyOfJobs, withCandidates } from './tick-state';
+import { addToTally, boundedHistory, loadTickState, proposedConfigurations, rememberJobs, rememberTrials, tallyOfJobs, withCandidates } from './tick-state';
 import { buildTrainingJobRequest, type StorageDefaults } from './training-job-request';
 
 export interface OrchestratorDeps {
@@ -98,8 +98,6 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const jobs = new Map(snapshot.jobs.map((j) => [j.jobName, j]));
   const changedJobs = new Map<string, JobRecord>();
   const trialsBefore = new Map(snapshot.trials.map((t) => [t.trialId, t]));
-  const ghosts = new Set(snapshot.ghosts);
-  const ghostStates = new Map([...ghosts].map((id) => [id, snapshot.scheduler.trials[String(id)]]));
   const resultCount = run.resultCount ?? 0;
   const newResults: ResultEntry[] = [];
   let tally: StoredFailureTally = run.failureTally ?? { succeeded: 0, failed: 0, reasons: [] };
@@ -244,10 +242,10 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
   const inFlight = () => [...jobs.values()].filter((j) => IN_FLIGHT.has(j.status));
   if (status === 'Running') {
     const slots = Math.max(0, spec.maxParallelTrainingJobs - inFlight().length);
-    // The trials a promotion would resume are loaded in place of their ghosts.
-    state = await withCandidates(deps.store, runId, state, ghosts, trialsBefore, slots);
+    // The trials a promotion would resume are loaded (the rung index stands for the others).
+    state = await withCandidates(deps.store, runId, run.tickSeq, state, trialsBefore, slots);
     const proposed: Configuration[] = incremental
-      ? proposedConfigurations(spec, state, ghosts, snapshot.results)
+      ? proposedConfigurations(spec, state, snapshot.results)
       : Object.values(state.trials).map((t) => t.config);
     const parents = slots > 0 ? await warmStartHistory(deps.store, spec) : [];
     let history: Observation[] | undefined;
@@ -304,7 +302,8 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
         jobDurations,
       }
     : {};
-  await deps.store.commitTick(runId, run.tickSeq, {
+  const committedTrials = changedTrials(run, state, trialsBefore, iso);
+  const committedSeq = await deps.store.commitTick(runId, run.tickSeq, {
     run: {
       ...bookkeeping,
       status,
@@ -319,10 +318,20 @@ export async function tick(deps: OrchestratorDeps, runId: string): Promise<TickR
       ...(earlyStopping === run.earlyStopping ? {} : { earlyStopping }),
     },
     schedulerGlobal: state.global,
-    trials: changedTrials(run, state, trialsBefore, ghosts, ghostStates, iso),
+    trials: committedTrials,
     jobs: [...changedJobs.values()],
     ...(incremental && newResults.length > 0 ? { results: newResults } : {}),
+    ...(snapshot.changedJobsSeen.length > 0 ? { changedJobsSeen: snapshot.changedJobsSeen } : {}),
   });
+  // The next tick finds the trials of the jobs still active here (tick-state.ts `cachedTrials`).
+  if (incremental) {
+    // (and the promotion candidates it loaded, which the next one is likely to load again)
+    const keep = new Set([...jobs.values()].filter((j) => !j.told).map((j) => j.trialId));
+    for (const [id, t] of trialsBefore) if (t.status === 'Paused') keep.add(id);
+    rememberTrials(deps.store, runId, committedSeq, trialsBefore.values(), committedTrials, keep);
+    const active = new Set(bookkeeping.activeJobs ?? []);
+    rememberJobs(deps.store, runId, committedSeq, snapshot.jobs, new Set([...snapshot.changedJobsSeen, ...changedJobs.keys()]), active);
+  }
 
   // 6. Act.
   let retryAfterSeconds = 0;
@@ -507,20 +516,12 @@ function changedTrials(
   run: RunRecord,
   state: SchedulerState,
   before: ReadonlyMap<number, TrialRecord>,
-  ghosts: ReadonlySet<number>,
-  ghostStates: ReadonlyMap<number, TrialState>,
   iso: string,
 ): TrialRecord[] {
   const out: TrialRecord[] = [];
   const type = run.spec.objective.type;
   for (const trial of Object.values(state.trials)) {
     const previous = before.get(trial.trialId);
-    // Ghosts are rebuilt from the results log and never written back (a trial the scheduler
-    // resumes was loaded in place of its ghost first: `withCandidates`).
-    if (ghosts.has(trial.trialId)) {
-      if (trial !== ghostStates.get(trial.trialId)) throw new Error(`internal error: the scheduler changed trial ${trial.trialId}, which was not loaded`);
-      continue;
-    }
     if (previous !== undefined && sameTrialState(previous, trial)) continue;
     const values = Object.values(trial.results).filter((v): v is number => v !== null);
     let bestObjective: number | undefined;

@@ -134,7 +134,11 @@ describe('conditional item writes', () => {
     expect(puts.map((p) => p.ExpressionAttributeValues?.[':rev'])).toEqual([1, 2]);
     expect(puts.map((p) => p.Item?.rev)).toEqual([2, 3]);
     expect(JSON.parse(puts[1]!.Item!.data as string)).toMatchObject({ status: 'Completed' });
-    const bump = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    // the job joins the run's changed-jobs set, then the run's version moves
+    const [mark, bump] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(mark.Key).toEqual({ pk: 'RUN#r1', sk: 'CHANGED' });
+    expect(mark.UpdateExpression).toBe('ADD #jobs :name');
+    expect(mark.ExpressionAttributeValues?.[':name']).toEqual(new Set([job.jobName]));
     expect(bump.UpdateExpression).toBe('ADD #version :one REMOVE #taskToken');
     expect(bump.ReturnValues).toBe('UPDATED_OLD');
   });

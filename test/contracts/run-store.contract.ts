@@ -287,6 +287,36 @@ export function describeRunStoreContract(name: string, factory: RunStoreFactory)
         expect(view.jobs).toStrictEqual([jobs[1], jobs[0]]);
       });
 
+      it('keeps a changed-jobs set: events and job updates add a job, a commit removes the names it read; known unchanged jobs are not read', async () => {
+        // Prepare
+        const store = await fresh();
+        await store.createRun(makeRun('r1', { activeJobs: [] }), makeScheduler());
+        const jobs = [makeJob('r1', 0, 1), makeJob('r1', 1, 1), makeJob('r1', 2, 1)];
+        const names = jobs.map((j) => j.jobName);
+        const seq = await store.commitTick('r1', 0, commitOf({ run: { activeJobs: names }, jobs }));
+        expect((await store.loadTickView('r1')).changedJobs).toEqual([]);
+        // Act: an event for job 0, a start attempt on job 2
+        await store.recordObservation('r1', { jobName: names[0], status: 'InProgress', secondaryStatus: 'Training' }, '2025-01-01T00:10:00.000Z');
+        await store.updateJob('r1', names[2], { startAttempts: 1 });
+        const view = await store.loadTickView('r1', { tickSeq: seq, jobNames: new Set(names) });
+        // Assess: the changed jobs are read again, the known unchanged one is not
+        expect(view.changedJobs).toEqual([names[0], names[2]].sort());
+        expect(view.jobs.map((j) => j.jobName)).toEqual([names[0], names[2]]);
+        expect(view.jobs[0]).toMatchObject({ status: 'InProgress', secondaryStatus: 'Training' });
+        expect(view.known).toEqual([names[1]]);
+        // once the run moved on (another tickSeq), nothing is taken as known
+        const moved = await store.loadTickView('r1', { tickSeq: seq + 1, jobNames: new Set(names) });
+        expect(moved.jobs.map((j) => j.jobName)).toEqual(names);
+        expect(moved.known ?? []).toEqual([]);
+        // a commit removes the names it read, and only those
+        const told = makeJob('r1', 3, 1, { status: 'Completed', told: true });
+        await store.commitTick('r1', seq, commitOf({ changedJobsSeen: [names[0]], jobs: [told] }));
+        expect((await store.loadTickView('r1')).changedJobs).toEqual([names[2]]);
+        // a told job is no longer active: updating it (Finalize's warm pool release) marks nothing
+        await store.updateJob('r1', told.jobName, { warmPoolStatus: 'Terminated' });
+        expect((await store.loadTickView('r1')).changedJobs).toEqual([names[2]]);
+      });
+
       it('returns every job not told yet for a run recorded without activeJobs', async () => {
         const store = await fresh();
         await store.createRun(makeRun('r1'), makeScheduler());

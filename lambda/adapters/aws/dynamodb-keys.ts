@@ -16,6 +16,9 @@ export function runPk(runId: string): string {
 /** Sort key of the run item. */
 export const RUN_SK = 'RUN';
 
+/** Sort key of a run's changed-jobs item (`TickView.changedJobs`). */
+export const CHANGED_SK = 'CHANGED';
+
 /** Sort-key prefix of trial items. */
 export const TRIAL_SK_PREFIX = 'TRIAL#';
 

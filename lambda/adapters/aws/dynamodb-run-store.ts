@@ -38,6 +38,12 @@
  * - `rev` (N): bumped by every write; writes are read-merge-put conditional on `rev`
  * - `wseq` (N): highest tickSeq of a commit that wrote it
  *
+ * Changed jobs — `pk = RUN#<runId>`, `sk = CHANGED`: `jobs` (SS), the names of the jobs whose
+ * items were written other than by a tick commit (`recordObservation`, `updateJob`: `ADD` after
+ * the job item's write) since a commit removed them (`DELETE` of the names that tick read). At
+ * most the run's active jobs plus those that ended since the last tick: bounded by
+ * `MaxParallelTrainingJobs`, not by the run's size.
+ *
  * Result — `pk = RUN#<runId>`, `sk = RES#<seq, 7 digits>`, `entity = result`: one entry of the
  * results log (`ResultEntry`), `data` (S) its JSON text. Written once by the commit that told the
  * result, never changed (a re-applied log writes the same entry), so readers may cache them.
@@ -73,6 +79,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type {
   JobObservation,
   JobRecord,
+  KnownJobs,
   RecordObservationResult,
   ResultEntry,
   RunRecord,
@@ -101,7 +108,7 @@ import {
 import { CommitLog, runLimited } from './dynamodb-commit-log';
 import { queryLeaderboard, queryRecords, queryRunList } from './dynamodb-queries';
 import { decodeRun, encodePending, encodeRunField, Expression, gzipJson, parseJson, RUN_JSON_FIELDS, RUN_TEXT_FIELDS } from './dynamodb-codec';
-import { JOB_SK_PREFIX, RUN_SK, RUNS_GSI_PK, TRIAL_SK_PREFIX, resultSk, runListSk, runPk, trialSk } from './dynamodb-keys';
+import { CHANGED_SK, JOB_SK_PREFIX, RUN_SK, RUNS_GSI_PK, TRIAL_SK_PREFIX, resultSk, runListSk, runPk, trialSk } from './dynamodb-keys';
 import { isConditionFailed, type Item, RunTable } from './dynamodb-table';
 
 export { GSI1 } from './dynamodb-table';
@@ -158,8 +165,8 @@ export function createRunStoreDocumentClient(client: DynamoDBClient = new Dynamo
  * const store = new DynamoDbRunStore({ tableName: env.TABLE_NAME, client });
  */
 export class DynamoDbRunStore implements RunStore {
-  private readonly tableName: string;
   private readonly table: RunTable;
+  private readonly log: CommitLog;
   private readonly writeConcurrency: number;
   private readonly faults: RunStoreFaults;
 
@@ -169,20 +176,10 @@ export class DynamoDbRunStore implements RunStore {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(`writeConcurrency must be a positive integer, got ${concurrency}`);
     }
-    this.tableName = options.tableName;
+    this.table = new RunTable(options.tableName, options.client ?? createRunStoreDocumentClient());
+    this.log = new CommitLog(this.table, concurrency);
     this.writeConcurrency = concurrency;
     this.faults = options.faults ?? {};
-    const table = new RunTable(options.tableName, options.client ?? createRunStoreDocumentClient());
-    const log = new CommitLog(table, concurrency);
-    this.table = table;
-    this.send = table.send.bind(table);
-    this.queryAll = table.queryAll.bind(table);
-    this.getRunItem = table.getRunItem.bind(table);
-    this.repair = log.repair.bind(log);
-    this.applyItems = log.applyItems.bind(log);
-    this.rewriteJob = log.rewriteJob.bind(log);
-    this.removePending = log.removePending.bind(log);
-    this.getJob = log.getJob.bind(log);
   }
 
   async createRun(run: RunRecord, scheduler: SchedulerState): Promise<void> {
@@ -206,21 +203,21 @@ export class DynamoDbRunStore implements RunStore {
     for (const field of RUN_TEXT_FIELDS) if (run[field] !== undefined) item[field] = run[field];
     for (const field of RUN_JSON_FIELDS) if (run[field] !== undefined) item[field] = JSON.stringify(run[field]);
     try {
-      await this.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      await this.table.send(
+        new PutCommand({ TableName: this.table.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
     } catch (err) {
       if (isConditionFailed(err)) throw new RunAlreadyExists(run.runId);
       throw err;
     }
     if (pending !== undefined) {
-      await this.applyItems(run.runId, run.tickSeq, trials, [], []);
-      await this.removePending(run.runId, run.tickSeq);
+      await this.log.applyItems(run.runId, run.tickSeq, trials, [], []);
+      await this.log.removePending(run.runId, run.tickSeq);
     }
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const item = await this.getRunItem(runId);
+    const item = await this.table.getRunItem(runId);
     return item && decodeRun(item);
   }
 
@@ -231,10 +228,10 @@ export class DynamoDbRunStore implements RunStore {
    * bumps the version past v, and `storeTaskToken(v)` then answers `changed-since`.
    */
   async loadSnapshot(runId: string): Promise<RunSnapshot> {
-    const item = await this.getRunItem(runId);
+    const item = await this.table.getRunItem(runId);
     if (item === undefined) throw new RunNotFound(runId);
     const run = decodeRun(item);
-    await this.repair(runId, item);
+    await this.log.repair(runId, item);
     const [trials, jobs] = await Promise.all([this.listTrials(runId), this.listJobs(runId)]);
     return {
       run,
@@ -252,19 +249,32 @@ export class DynamoDbRunStore implements RunStore {
    * The run item, then each active job with a consistent GetItem (at most 16 at a time): the
    * same order as `loadSnapshot` for the wake-up race, O(active jobs) read units.
    */
-  async loadTickView(runId: string): Promise<TickView> {
-    const item = await this.getRunItem(runId);
+  async loadTickView(runId: string, known?: KnownJobs): Promise<TickView> {
+    const item = await this.table.getRunItem(runId);
     if (item === undefined) throw new RunNotFound(runId);
     const run = decodeRun(item);
-    await this.repair(runId, item);
+    await this.log.repair(runId, item);
+    // After the run item: a job written before the run's version moved is in the set read here.
+    const changed = await this.table.send(
+      new GetCommand({ TableName: this.table.name, Key: { pk: runPk(runId), sk: CHANGED_SK }, ConsistentRead: true }),
+    );
+    const changedJobs = changed.Item?.jobs instanceof Set ? [...(changed.Item.jobs as Set<string>)].sort() : [];
+    const changedSet = new Set(changedJobs);
+    const skip = known !== undefined && known.tickSeq === run.tickSeq ? known.jobNames : new Set<string>();
+    const notRead: string[] = [];
     let jobs: JobRecord[];
     if (run.activeJobs === undefined) {
       jobs = (await this.listJobs(runId)).filter((j) => !j.told);
     } else {
-      const found: (JobRecord | undefined)[] = new Array(run.activeJobs.length);
+      const names = run.activeJobs.filter((name) => {
+        if (!skip.has(name) || changedSet.has(name)) return true;
+        notRead.push(name);
+        return false;
+      });
+      const found: (JobRecord | undefined)[] = new Array(names.length);
       await runLimited(
-        run.activeJobs.map((name, i) => async () => {
-          found[i] = (await this.getJob(runId, name))?.record;
+        names.map((name, i) => async () => {
+          found[i] = (await this.log.getJob(runId, name))?.record;
         }),
         this.writeConcurrency,
       );
@@ -275,7 +285,22 @@ export class DynamoDbRunStore implements RunStore {
       settings: parseJson(item.schedulerSettings, 'schedulerSettings') as SchedulerState['settings'],
       global: parseJson(item.schedulerGlobal, 'schedulerGlobal') as SchedulerState['global'],
       jobs,
+      known: notRead,
+      changedJobs,
     };
+  }
+
+  /** Add a job to the run's changed-jobs set (after its item was written). */
+  private async markChanged(runId: string, jobName: string): Promise<void> {
+    await this.table.send(
+      new UpdateCommand({
+        TableName: this.table.name,
+        Key: { pk: runPk(runId), sk: CHANGED_SK },
+        UpdateExpression: 'ADD #jobs :name',
+        ExpressionAttributeNames: { '#jobs': 'jobs' },
+        ExpressionAttributeValues: { ':name': new Set([jobName]) },
+      }),
+    );
   }
 
   async getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]> {
@@ -283,8 +308,8 @@ export class DynamoDbRunStore implements RunStore {
     const found: (TrialRecord | undefined)[] = new Array(ids.length);
     await runLimited(
       ids.map((id, i) => async () => {
-        const result = await this.send(
-          new GetCommand({ TableName: this.tableName, Key: { pk: runPk(runId), sk: trialSk(id) }, ConsistentRead: true }),
+        const result = await this.table.send(
+          new GetCommand({ TableName: this.table.name, Key: { pk: runPk(runId), sk: trialSk(id) }, ConsistentRead: true }),
         );
         found[i] = result.Item === undefined ? undefined : (parseJson(result.Item.data, 'trial data') as TrialRecord);
       }),
@@ -297,8 +322,8 @@ export class DynamoDbRunStore implements RunStore {
   async readResults(runId: string, from: number, to: number): Promise<ResultEntry[]> {
     const start = Math.max(0, from);
     if (to <= start) return [];
-    const items = await this.queryAll({
-      TableName: this.tableName,
+    const items = await this.table.queryAll({
+      TableName: this.table.name,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: { ':pk': runPk(runId), ':from': resultSk(start), ':to': resultSk(to - 1) },
       ExpressionAttributeNames: { '#data': 'data' },
@@ -332,9 +357,9 @@ export class DynamoDbRunStore implements RunStore {
           ? `NOT (${expr.name('status')} IN (${TERMINAL_RUN_STATUSES.map((s) => expr.value(s)).join(', ')}))`
           : `${expr.name('status')} = ${expr.value(terminalStatus)}`;
       try {
-        await this.send(
+        await this.table.send(
           new UpdateCommand({
-            TableName: this.tableName,
+            TableName: this.table.name,
             Key: { pk: runPk(runId), sk: RUN_SK },
             UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: `attribute_exists(pk) AND ${expr.name('tickSeq')} = ${expr.value(expectedTickSeq)} AND ${statusCondition}`,
@@ -344,7 +369,7 @@ export class DynamoDbRunStore implements RunStore {
         break;
       } catch (err) {
         if (!isConditionFailed(err)) throw err;
-        const current = await this.getRunItem(runId);
+        const current = await this.table.getRunItem(runId);
         if (current === undefined) throw new RunNotFound(runId);
         const status = current.status as RunStatus;
         if (current.tickSeq !== expectedTickSeq || !isTerminalRunStatus(status) || attempt >= 2) {
@@ -354,9 +379,21 @@ export class DynamoDbRunStore implements RunStore {
       }
     }
     await this.faults.afterRunUpdate?.();
-    await this.applyItems(runId, seq, commit.trials, commit.jobs, results);
+    await this.log.applyItems(runId, seq, commit.trials, commit.jobs, results);
     await this.faults.afterItemsWritten?.();
-    await this.removePending(runId, seq);
+    await this.log.removePending(runId, seq);
+    const seen = commit.changedJobsSeen ?? [];
+    if (seen.length > 0) {
+      await this.table.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: { pk: runPk(runId), sk: CHANGED_SK },
+          UpdateExpression: 'DELETE #jobs :seen',
+          ExpressionAttributeNames: { '#jobs': 'jobs' },
+          ExpressionAttributeValues: { ':seen': new Set(seen) },
+        }),
+      );
+    }
     return seq;
   }
 
@@ -369,7 +406,7 @@ export class DynamoDbRunStore implements RunStore {
   async recordObservation(runId: string, observation: JobObservation, now: string): Promise<RecordObservationResult> {
     let enteredTerminal = false;
     let merged: JobRecord | undefined;
-    const outcome = await this.rewriteJob(runId, observation.jobName, (stored) => {
+    const outcome = await this.log.rewriteJob(runId, observation.jobName, (stored) => {
       if (stored === undefined) return 'unknown';
       merged = mergeObservation(stored.record, observation, now);
       enteredTerminal = merged !== undefined && isTerminalJobStatus(merged.status) && !isTerminalJobStatus(stored.record.status);
@@ -377,17 +414,18 @@ export class DynamoDbRunStore implements RunStore {
     });
     if (outcome === 'unknown') return { kind: 'unknown-job' };
     if (outcome === 'unchanged') return { kind: 'unchanged' };
+    await this.markChanged(runId, observation.jobName);
     if (!enteredTerminal) {
       // Progress (InProgress, secondary statuses, late details) is recorded but wakes no one.
-      const run = await this.getRunItem(runId);
+      const run = await this.table.getRunItem(runId);
       return { kind: 'changed', version: typeof run?.version === 'number' ? run.version : 0 };
     }
     // The job is written before the version moves: see loadSnapshot.
     let old: Item | undefined;
     try {
-      const result = await this.send(
+      const result = await this.table.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           Key: { pk: runPk(runId), sk: RUN_SK },
           UpdateExpression: 'ADD #version :one REMOVE #taskToken',
           ConditionExpression: 'attribute_exists(pk)',
@@ -409,9 +447,9 @@ export class DynamoDbRunStore implements RunStore {
 
   async storeTaskToken(runId: string, taskToken: string, seenVersion: number): Promise<StoreTokenResult> {
     try {
-      await this.send(
+      await this.table.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           Key: { pk: runPk(runId), sk: RUN_SK },
           UpdateExpression: 'SET #taskToken = :token',
           ConditionExpression: 'attribute_exists(pk) AND #version = :seen',
@@ -422,7 +460,7 @@ export class DynamoDbRunStore implements RunStore {
       return { kind: 'stored' };
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
-      const current = await this.getRunItem(runId);
+      const current = await this.table.getRunItem(runId);
       if (current === undefined) throw new RunNotFound(runId);
       return { kind: 'changed-since', version: current.version as number };
     }
@@ -448,9 +486,9 @@ export class DynamoDbRunStore implements RunStore {
       sets.push(`${expr.name('endedAt')} = if_not_exists(${expr.name('endedAt')}, ${expr.value(now)})`);
     }
     try {
-      const result = await this.send(
+      const result = await this.table.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           Key: { pk: runPk(runId), sk: RUN_SK },
           UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: `attribute_exists(pk) AND NOT (${expr.name('status')} IN (${TERMINAL_RUN_STATUSES.map((s) => expr.value(s)).join(', ')}))`,
@@ -461,17 +499,22 @@ export class DynamoDbRunStore implements RunStore {
       return decodeRun(result.Attributes ?? {});
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
-      const current = await this.getRunItem(runId);
+      const current = await this.table.getRunItem(runId);
       if (current === undefined) throw new RunNotFound(runId);
       return decodeRun(current);
     }
   }
 
   async updateJob(runId: string, jobName: string, patch: Partial<Omit<JobRecord, 'runId' | 'jobName'>>): Promise<void> {
-    const outcome = await this.rewriteJob(runId, jobName, (stored) =>
-      stored === undefined ? 'unknown' : applyJobPatch(stored.record, patch),
-    );
+    let told = false;
+    const outcome = await this.log.rewriteJob(runId, jobName, (stored) => {
+      if (stored === undefined) return 'unknown';
+      told = stored.record.told;
+      return applyJobPatch(stored.record, patch);
+    });
     if (outcome === 'unknown') throw new JobNotFound(runId, jobName);
+    // A told job is no longer active: no tick reads it again (Finalize's warm pool releases).
+    if (outcome === 'changed' && !told) await this.markChanged(runId, jobName);
   }
 
   async listJobs(runId: string): Promise<JobRecord[]> {
@@ -495,15 +538,6 @@ export class DynamoDbRunStore implements RunStore {
 
 
 
-  // Delegates to the table (./dynamodb-table.ts) and the commit log (./dynamodb-commit-log.ts).
-  private readonly send: RunTable['send'];
-  private readonly queryAll: RunTable['queryAll'];
-  private readonly getRunItem: RunTable['getRunItem'];
-  private readonly repair: CommitLog['repair'];
-  private readonly applyItems: CommitLog['applyItems'];
-  private readonly rewriteJob: CommitLog['rewriteJob'];
-  private readonly removePending: CommitLog['removePending'];
-  private readonly getJob: CommitLog['getJob'];
 }
 
 

@@ -13,6 +13,7 @@
 import type {
   JobObservation,
   JobRecord,
+  KnownJobs,
   RecordObservationResult,
   ResultEntry,
   RunRecord,
@@ -76,6 +77,8 @@ interface RunEntry {
   jobs: Map<string, Stored<JobRecord>>;
   /** The results log, by `seq`. */
   results: Map<number, ResultEntry>;
+  /** The changed-jobs set (`TickView.changedJobs`). */
+  changed: Set<string>;
 }
 
 /**
@@ -104,6 +107,7 @@ export class InMemoryRunStore implements RunStore {
       trials: new Map(),
       jobs: new Map(),
       results: new Map(),
+      changed: new Set(),
     };
     this.runs.set(run.runId, entry);
     this.applyItems(entry, run.tickSeq, trials, [], []);
@@ -131,18 +135,25 @@ export class InMemoryRunStore implements RunStore {
     };
   }
 
-  async loadTickView(runId: string): Promise<TickView> {
+  async loadTickView(runId: string, known?: KnownJobs): Promise<TickView> {
     const entry = this.entry(runId);
     const run = copyJson(entry.run);
     this.repair(entry);
+    const changedJobs = [...entry.changed].sort();
+    const skip = known !== undefined && known.tickSeq === run.tickSeq ? known.jobNames : new Set<string>();
+    const notRead: string[] = [];
     const jobs =
       run.activeJobs === undefined
         ? this.sortedJobs(entry).filter((j) => !j.told)
         : run.activeJobs.flatMap((name) => {
             const stored = entry.jobs.get(name);
+            if (stored !== undefined && skip.has(name) && !entry.changed.has(name)) {
+              notRead.push(name);
+              return [];
+            }
             return stored === undefined ? [] : [copyJson(stored.record)];
           });
-    return { run, settings: copyJson(entry.settings), global: copyJson(entry.global), jobs };
+    return { run, settings: copyJson(entry.settings), global: copyJson(entry.global), jobs, known: notRead, changedJobs };
   }
 
   async getTrials(runId: string, trialIds: readonly number[]): Promise<TrialRecord[]> {
@@ -181,6 +192,7 @@ export class InMemoryRunStore implements RunStore {
     await this.faults.afterRunUpdate?.();
     this.applyItems(entry, seq, pending.trials, pending.jobs, pending.results);
     await this.faults.afterItemsWritten?.();
+    for (const name of commit.changedJobsSeen ?? []) entry.changed.delete(name);
     if (entry.pending?.seq === seq) entry.pending = undefined;
     return seq;
   }
@@ -193,6 +205,7 @@ export class InMemoryRunStore implements RunStore {
     if (next === undefined) return { kind: 'unchanged' };
     const enteredTerminal = isTerminalJobStatus(next.status) && !isTerminalJobStatus(stored.record.status);
     stored.record = next;
+    entry.changed.add(observation.jobName);
     // Progress (InProgress, secondary statuses, late details) is recorded but wakes no one.
     if (!enteredTerminal) return { kind: 'changed', version: entry.run.version };
     const version = entry.run.version + 1;
@@ -234,10 +247,15 @@ export class InMemoryRunStore implements RunStore {
   }
 
   async updateJob(runId: string, jobName: string, patch: Partial<Omit<JobRecord, 'runId' | 'jobName'>>): Promise<void> {
-    const stored = this.runs.get(runId)?.jobs.get(jobName);
-    if (stored === undefined) throw new JobNotFound(runId, jobName);
+    const entry = this.runs.get(runId);
+    const stored = entry?.jobs.get(jobName);
+    if (entry === undefined || stored === undefined) throw new JobNotFound(runId, jobName);
     const next = applyJobPatch(stored.record, copyJson(patch));
-    if (!jsonEqual(next, stored.record)) stored.record = next;
+    if (!jsonEqual(next, stored.record)) {
+      // A told job is no longer active: no tick reads it again (Finalize's warm pool releases).
+      if (!stored.record.told) entry.changed.add(jobName);
+      stored.record = next;
+    }
   }
 
   async listJobs(runId: string): Promise<JobRecord[]> {

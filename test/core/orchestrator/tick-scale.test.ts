@@ -6,7 +6,8 @@
 import { InMemoryRunStore } from '../../../lambda/adapters/local/in-memory-run-store';
 import type { Objective } from '../../../lambda/adapters/local/simulated-backend';
 import type { ResultEntry, RunStore } from '../../../core/orchestrator/records';
-import { boundedHistory, ghostTrials } from '../../../core/orchestrator/tick-state';
+import type { TrialRecord } from '../../../core/orchestrator/records';
+import { boundedHistory, cachedTrials, ghostTrials, rememberTrials } from '../../../core/orchestrator/tick-state';
 import { tuningInput, type InputOptions } from '../../helpers/inputs';
 import { createWorld, runToEnd } from '../../helpers/simulated-world';
 
@@ -32,8 +33,8 @@ function countingStore(options: { legacy?: boolean } = {}): { store: InMemoryRun
     reads.items += items;
   };
   const loadTickView = store.loadTickView.bind(store);
-  store.loadTickView = async (runId) => {
-    const view = await loadTickView(runId);
+  store.loadTickView = async (runId, known) => {
+    const view = await loadTickView(runId, known);
     count('loadTickView', 1 + view.jobs.length);
     if (!options.legacy) return view;
     const { activeJobs: _a, resultCount: _r, failureTally: _f, ...run } = view.run;
@@ -158,6 +159,79 @@ describe('what a tick reads', () => {
     // Trials read per tick: the active jobs' trials and the promotions, never the run's trials.
     expect(world.backend.createdJobs()).toHaveLength(600);
   }, 120_000);
+
+  it('reads a trial item only to resume a trial: the trials it wrote or read are cached (ASHA, 100 parallel)', async () => {
+    // Prepare
+    const { store } = countingStore();
+    let trialItems = 0;
+    const getTrials = store.getTrials.bind(store);
+    store.getTrials = async (runId, ids) => {
+      const out = await getTrials(runId, ids);
+      trialItems += out.length;
+      return out;
+    };
+    const world = await createWorld(tuningInput({ strategy: 'ASHA', sampler: 'Random', maxJobs: 400, maxParallel: 100, maxResource: 27 }), objective, { store });
+    // Act
+    await runToEnd(world);
+    // Assess: trial items read over the run: at most one per resumed job (the promotion candidate
+    // that no tick had loaded), never the trials of the ~100 jobs in flight on every tick.
+    const jobs = await store.listJobs(world.runId);
+    const resumes = jobs.filter((j) => j.fromMilestone > 0).length;
+    expect(jobs).toHaveLength(400);
+    expect(resumes).toBeGreaterThan(20);
+    expect(trialItems).toBeGreaterThan(0);
+    expect(trialItems).toBeLessThanOrEqual(resumes);
+  }, 120_000);
+
+  it('reads the jobs that changed since the tick before, not every active job (ASHA, 100 parallel)', async () => {
+    // Jobs of different lengths, so that they end one at a time, as they do in SageMaker.
+    const spread: Objective = (hp, context) => {
+      const base = objective(hp, context);
+      return base.kind === 'completed' ? { ...base, seconds: base.seconds + Math.round(Number(hp.lr ?? 0.01) * 1e5) % 97 } : base;
+    };
+    const jobReads = async (useKnown: boolean): Promise<{ reads: number; ticks: number; jobs: string[] }> => {
+      const { store } = countingStore();
+      let reads = 0;
+      const loadTickView = store.loadTickView.bind(store);
+      store.loadTickView = async (runId, known) => {
+        const view = await loadTickView(runId, useKnown ? known : undefined);
+        reads += view.jobs.length;
+        return view;
+      };
+      const world = await createWorld(tuningInput({ strategy: 'ASHA', sampler: 'Random', maxJobs: 600, maxParallel: 100, maxResource: 27 }), spread, { store });
+      const ticks = await runToEnd(world);
+      return { reads, ticks: ticks.length, jobs: world.backend.createdJobs() };
+    };
+    // Act
+    const cached = await jobReads(true);
+    const all = await jobReads(false);
+    // Assess: the same run; a job is read about twice after each change (created, started,
+    // ended), against every active job on every tick without the changed-jobs set
+    expect(cached.jobs).toEqual(all.jobs);
+    expect(cached.jobs).toHaveLength(600);
+    expect(cached.reads).toBeLessThanOrEqual(6 * 600);
+    expect(cached.reads * 4).toBeLessThan(all.reads);
+  }, 120_000);
+
+  it('serves trials from the cache only while the run is at the tickSeq they were remembered at', async () => {
+    // Prepare
+    const { store, reads } = countingStore();
+    const trial = (trialId: number, status: TrialRecord['status']): TrialRecord =>
+      ({ runId: 'r', trialId, config: { lr: trialId }, bracket: 0, status, milestone: 1, results: {}, promotedFrom: [], hyperParameters: {}, createdAt: 'x', updatedAt: 'x' }) as TrialRecord;
+    store.getTrials = async (_runId, ids) => {
+      reads.items += ids.length;
+      return ids.map((id) => trial(id, 'Stopped'));
+    };
+    rememberTrials(store, 'r', 7, [trial(1, 'Running'), trial(2, 'Running')], [trial(2, 'Paused'), trial(3, 'Running')], new Set([2, 3]));
+    // Act, Assess: at tickSeq 7, trials 2 and 3 as committed and only trial 1 read
+    const warm = await cachedTrials(store, 'r', 7, [3, 1, 2]);
+    expect(warm.map((t) => `${t.trialId} ${t.status}`)).toEqual(['1 Stopped', '2 Paused', '3 Running']);
+    expect(reads.items).toBe(1);
+    // after anyone else moved the run (tickSeq 8), everything is read again
+    const cold = await cachedTrials(store, 'r', 8, [2, 3]);
+    expect(cold.map((t) => `${t.trialId} ${t.status}`)).toEqual(['2 Stopped', '3 Stopped']);
+    expect(reads.items).toBe(3);
+  });
 
   it('keeps the run record bounded: active jobs at most twice the parallel jobs', async () => {
     const { store } = countingStore();
