@@ -1,6 +1,6 @@
 /**
  * Where `hpo results` and `hpo status` read a run's records: a local run's on-disk store
- * (local mode, `.hpo/runs/<run>/dynamodb`) or a deployed tuner's results table.
+ * (local mode, `<home>/runs/<run>/dynamodb`) or a deployed tuner's results table.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -38,7 +38,7 @@ export interface ResultsSourceOptions {
 export interface ResultsSource {
   /** Read the records through this (local sources refuse writes). */
   readonly store: RunStore;
-  /** Where the records are, for messages: `.hpo/runs/mnist` or `table HpoResults (eu-west-1)`. */
+  /** Where the records are, for messages: `~/.hpo/runs/mnist` or `table HpoResults (eu-west-1)`. */
   readonly where: string;
   /** Release the store (stops the local DynamoDB, destroys the client). */
   close(): Promise<void>;

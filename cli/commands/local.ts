@@ -1,7 +1,7 @@
 /**
  * `hpo local <tuning.json>`: the tuner's own state machine and Lambda code on this machine,
  * against the local twin of AWS; training jobs are local processes. Results stay on disk
- * under `.hpo/runs/<run>/` for `hpo results`, `hpo status` and `hpo report`.
+ * under `<home>/runs/<run>/` (see `hpoHome` in local/workspace.ts) for `hpo results`, `hpo status` and `hpo report`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -21,7 +21,8 @@ export const localHelp = `usage: hpo local <tuning.json> [options]
 Run a tuning input on this machine: the same state machine and Lambda code as the deployed
 tuner, against a local twin of AWS (Step Functions, DynamoDB, SageMaker, EventBridge).
 Each training job runs LocalConfig.Command as a local process under SageMaker's script-mode
-contract. Results are kept in .hpo/runs/<run>/ (HPO_HOME moves .hpo).
+contract. Results are kept in <home>/runs/<run>/, where <home> is $HPO_HOME, else the
+nearest .hpo folder here or above, else ~/.hpo.
 
 The run is named after the input's HyperParameterTuningJobName. When a run of that name
 exists already, a new run gets the next free suffixed name (quickstart-mnist-2, -3, ...) and

@@ -19,15 +19,15 @@ Write a self-contained HTML report of a tuning run: status and settings, the bes
 the best objective so far against time and resource, learning curves, one chart per
 hyperparameter, and a table of every training job. The file loads nothing from the network.
 
-Reads the local run in .hpo/runs/<run> (HPO_HOME moves .hpo) when there is one, else the
-deployed tuner's results table given by --table (region and credentials from the usual AWS
-settings: AWS_REGION, AWS_PROFILE, ...). A local run that hpo local is still running is read
+Reads the local run in <home>/runs/<run> (<home>: $HPO_HOME, a .hpo folder here or above,
+else ~/.hpo) when there is one, else the deployed tuner's results table given by --table
+(region and credentials from the usual AWS settings: AWS_REGION, AWS_PROFILE, ...). A local run that hpo local is still running is read
 while it runs.
 
 options:
-  --local                   read local mode's run (.hpo/runs/<run>)
+  --local                   read local mode's run (<home>/runs/<run>)
   --table <name>            read a deployed tuner: the ResultsTableName output of the stack
-  --out <file>              where to write the report (default: .hpo/runs/<run>/report.html
+  --out <file>              where to write the report (default: <home>/runs/<run>/report.html
                             for a local run, ./<run>-report.html for a deployed one)
   --price-per-hour <usd>    price of one training job's instances per hour (instance price x
                             count): adds a cost estimate and a cost column

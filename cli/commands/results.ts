@@ -25,11 +25,11 @@ ${Object.entries(TRIAL_STATUSES)
   .map(([name, meaning]) => `  ${name.padEnd(14)} ${meaning}`)
   .join('\n')}
 
-Reads the local run in .hpo/runs/<run> (HPO_HOME moves .hpo) when there is one, else the
-deployed tuner's results table given by --table.
+Reads the local run in <home>/runs/<run> (<home>: $HPO_HOME, a .hpo folder here or above,
+else ~/.hpo) when there is one, else the deployed tuner's results table given by --table.
 
 options:
-  --local              read local mode's run (.hpo/runs/<run>)
+  --local              read local mode's run (<home>/runs/<run>)
   --table <name>       read a deployed tuner: the ResultsTableName output of the stack
                        (region and credentials from the usual AWS settings, e.g. AWS_PROFILE)
   --format <f>         table (default), json ({"run", "trials"[, "jobs"]}) or csv (RFC 4180)

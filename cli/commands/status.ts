@@ -35,8 +35,8 @@ BestTrainingJob, as the execution output names it), the elapsed time and the Ste
 execution.
 Without: the runs, newest first (name, status, strategy, jobs, best job, created).
 
-Reads local mode's runs (.hpo/runs; HPO_HOME moves .hpo) when there are any, else the
-deployed tuner's results table given by --table.
+Reads local mode's runs (<home>/runs; <home>: $HPO_HOME, a .hpo folder here or above, else
+~/.hpo) when there are any, else the deployed tuner's results table given by --table.
 
 With --watch: follow the run live, reading it again every --interval seconds (default 5)
 until it ends (Completed, Failed or Stopped), then show it once more and exit. On a terminal
