@@ -58,8 +58,7 @@ export const HISTORY_PER_LEVEL = 200;
 
 /** Whether a run's tick needs its results log. */
 export function readsResults(spec: TuningSpec): boolean {
-  const promotion = spec.scheduler.kind === 'ASHA' || (spec.scheduler.kind === 'Hyperband' && spec.scheduler.mode !== 'Synchronous');
-  return promotion || LEARNING_SAMPLERS.has(spec.sampler) || spec.sampler === 'Grid';
+  return usesRungIndex(spec) || LEARNING_SAMPLERS.has(spec.sampler) || spec.sampler === 'Grid';
 }
 
 function usesRungIndex(spec: TuningSpec): boolean {
@@ -68,7 +67,7 @@ function usesRungIndex(spec: TuningSpec): boolean {
 
 /** Load a tick's state (see the module comment). */
 export async function loadTickState(store: RunStore, runId: string): Promise<TickState> {
-  const known = jobCache.get(store)?.get(runId);
+  const known = jobCache.get(store, runId);
   const view = await store.loadTickView(runId, known === undefined ? undefined : { tickSeq: known.tickSeq, jobNames: new Set(known.jobs.keys()) });
   const { run } = view;
   if (run.activeJobs === undefined) {
@@ -256,11 +255,32 @@ function legacyResults(trials: readonly TrialRecord[]): ResultEntry[] {
 // The results cache
 // ---------------------------------------------------------------------------------------
 
-/** Runs whose log a store's cache keeps (the most recently read). */
+/** Runs whose state a store's caches keep (the most recently used). */
 const CACHED_RUNS = 4;
 
-const resultCache = new WeakMap<RunStore, Map<string, ResultEntry[]>>();
-const indexCache = new WeakMap<RunStore, Map<string, RungIndex>>();
+/** One value per run, per store, for the {@link CACHED_RUNS} runs used last. */
+class PerRunCache<T> {
+  private readonly stores = new WeakMap<RunStore, Map<string, T>>();
+
+  get(store: RunStore, runId: string): T | undefined {
+    return this.stores.get(store)?.get(runId);
+  }
+
+  /** Keeps `value` as the run's, most recently used; forgets the least recently used run past the bound. */
+  set(store: RunStore, runId: string, value: T): void {
+    let runs = this.stores.get(store);
+    if (runs === undefined) {
+      runs = new Map();
+      this.stores.set(store, runs);
+    }
+    runs.delete(runId);
+    runs.set(runId, value);
+    while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  }
+}
+
+const resultCache = new PerRunCache<ResultEntry[]>();
+const indexCache = new PerRunCache<RungIndex>();
 
 /**
  * The rung index of a run's results log `results` (entries 0 .. n - 1), kept per store and run
@@ -268,19 +288,12 @@ const indexCache = new WeakMap<RunStore, Map<string, RungIndex>>();
  * of the log (a tick whose commit failed had read further) or of other settings is rebuilt.
  */
 export function cachedRungIndex(store: RunStore, runId: string, results: readonly ResultEntry[], settings: SchedulerState['settings']): RungIndex {
-  let runs = indexCache.get(store);
-  if (runs === undefined) {
-    runs = new Map();
-    indexCache.set(store, runs);
-  }
-  let index = runs.get(runId);
+  let index = indexCache.get(store, runId);
   if (index === undefined || index.count > results.length || index.objectiveType !== settings.objectiveType || index.maxResource !== settings.maxResource) {
     index = new RungIndex(settings.objectiveType, settings.maxResource);
   }
   for (let seq = index.count; seq < results.length; seq++) index.add(results[seq]);
-  runs.delete(runId);
-  runs.set(runId, index);
-  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  indexCache.set(store, runId, index);
   return index;
 }
 
@@ -290,12 +303,7 @@ export function cachedRungIndex(store: RunStore, runId: string, results: readonl
  * as this tick knows).
  */
 export async function cachedResults(store: RunStore, runId: string, count: number): Promise<ResultEntry[]> {
-  let runs = resultCache.get(store);
-  if (runs === undefined) {
-    runs = new Map();
-    resultCache.set(store, runs);
-  }
-  let cached = runs.get(runId) ?? [];
+  let cached = resultCache.get(store, runId) ?? [];
   if (cached.length > count) cached = cached.slice(0, count);
   if (cached.length < count) {
     const fresh = await store.readResults(runId, cached.length, count);
@@ -304,9 +312,7 @@ export async function cachedResults(store: RunStore, runId: string, count: numbe
     }
     cached = [...cached, ...fresh];
   }
-  runs.delete(runId);
-  runs.set(runId, cached);
-  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  resultCache.set(store, runId, cached);
   return cached;
 }
 
@@ -323,11 +329,11 @@ export async function cachedResults(store: RunStore, runId: string, count: numbe
  * jobs left active (at most `MaxParallelTrainingJobs` plus those that ended since) and the paused
  * trials this tick loaded as promotion candidates (at most twice its free slots).
  */
-const trialCache = new WeakMap<RunStore, Map<string, { readonly tickSeq: number; readonly trials: ReadonlyMap<number, TrialRecord> }>>();
+const trialCache = new PerRunCache<{ readonly tickSeq: number; readonly trials: ReadonlyMap<number, TrialRecord> }>();
 
 /** The trials with these ids, as `RunStore.getTrials` returns them, reading only those not cached for `tickSeq`. */
 export async function cachedTrials(store: RunStore, runId: string, tickSeq: number, ids: readonly number[]): Promise<TrialRecord[]> {
-  const cached = trialCache.get(store)?.get(runId);
+  const cached = trialCache.get(store, runId);
   const known = cached !== undefined && cached.tickSeq === tickSeq ? cached.trials : new Map<number, TrialRecord>();
   const missing = ids.filter((id) => !known.has(id));
   const read = missing.length > 0 ? await store.getTrials(runId, missing) : [];
@@ -353,17 +359,10 @@ export function rememberTrials(
   committed: readonly TrialRecord[],
   keep: ReadonlySet<number>,
 ): void {
-  let runs = trialCache.get(store);
-  if (runs === undefined) {
-    runs = new Map();
-    trialCache.set(store, runs);
-  }
   const trials = new Map<number, TrialRecord>();
   for (const t of loaded) if (keep.has(t.trialId)) trials.set(t.trialId, t);
   for (const t of committed) if (keep.has(t.trialId)) trials.set(t.trialId, JSON.parse(JSON.stringify(t)) as TrialRecord);
-  runs.delete(runId);
-  runs.set(runId, { tickSeq, trials });
-  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  trialCache.set(store, runId, { tickSeq, trials });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -381,7 +380,7 @@ export function rememberTrials(
  * commit did not write and that stay active. At most `MaxParallelTrainingJobs` plus those that
  * ended since the last tick.
  */
-const jobCache = new WeakMap<RunStore, Map<string, { readonly tickSeq: number; readonly jobs: ReadonlyMap<string, JobRecord> }>>();
+const jobCache = new PerRunCache<{ readonly tickSeq: number; readonly jobs: ReadonlyMap<string, JobRecord> }>();
 
 /** Remember a run's job records after its commit left the run at `tickSeq` (see `jobCache`). */
 export function rememberJobs(
@@ -392,16 +391,9 @@ export function rememberJobs(
   exclude: ReadonlySet<string>,
   active: ReadonlySet<string>,
 ): void {
-  let runs = jobCache.get(store);
-  if (runs === undefined) {
-    runs = new Map();
-    jobCache.set(store, runs);
-  }
   const jobs = new Map<string, JobRecord>();
   for (const j of loaded) if (active.has(j.jobName) && !exclude.has(j.jobName)) jobs.set(j.jobName, j);
-  runs.delete(runId);
-  runs.set(runId, { tickSeq, jobs });
-  while (runs.size > CACHED_RUNS) runs.delete(runs.keys().next().value as string);
+  jobCache.set(store, runId, { tickSeq, jobs });
 }
 
 // ---------------------------------------------------------------------------------------
