@@ -292,13 +292,18 @@ export class DynamoDbRunStore implements RunStore {
 
   /** Add a job to the run's changed-jobs set (after its item was written). */
   private async markChanged(runId: string, jobName: string): Promise<void> {
+    await this.updateChangedJobs(runId, 'ADD', [jobName]);
+  }
+
+  /** `ADD` names to, or `DELETE` them from, the run's changed-jobs set (a string set). */
+  private async updateChangedJobs(runId: string, action: 'ADD' | 'DELETE', jobNames: readonly string[]): Promise<void> {
     await this.table.send(
       new UpdateCommand({
         TableName: this.table.name,
         Key: { pk: runPk(runId), sk: CHANGED_SK },
-        UpdateExpression: 'ADD #jobs :name',
+        UpdateExpression: `${action} #jobs :name`,
         ExpressionAttributeNames: { '#jobs': 'jobs' },
-        ExpressionAttributeValues: { ':name': new Set([jobName]) },
+        ExpressionAttributeValues: { ':name': new Set(jobNames) },
       }),
     );
   }
@@ -384,15 +389,7 @@ export class DynamoDbRunStore implements RunStore {
     await this.log.removePending(runId, seq);
     const seen = commit.changedJobsSeen ?? [];
     if (seen.length > 0) {
-      await this.table.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: { pk: runPk(runId), sk: CHANGED_SK },
-          UpdateExpression: 'DELETE #jobs :seen',
-          ExpressionAttributeNames: { '#jobs': 'jobs' },
-          ExpressionAttributeValues: { ':seen': new Set(seen) },
-        }),
-      );
+      await this.updateChangedJobs(runId, 'DELETE', seen);
     }
     return seq;
   }
