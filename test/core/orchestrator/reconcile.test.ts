@@ -17,6 +17,17 @@ import { tuningInput } from '../../helpers/inputs';
 import { createWorld, deliverEvents } from '../../helpers/simulated-world';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+/** Counts the DescribeTrainingJob calls on the world's backend from now on. */
+function countDescribes(world: Awaited<ReturnType<typeof createWorld>>): { calls: number } {
+  const counter = { calls: 0 };
+  const describe = world.backend.describeJob.bind(world.backend);
+  world.backend.describeJob = async (name) => {
+    counter.calls++;
+    return describe(name);
+  };
+  return counter;
+}
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function running(name: string, overrides: Partial<JobRecord> = {}): JobRecord {
@@ -62,17 +73,12 @@ describe('job events', () => {
     const world = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 2, maxParallel: 1 }), () => ({ kind: 'completed', metrics: { accuracy: 0.5 }, seconds: 60 }));
     await tick(world.deps, world.runId);
     const [name] = world.backend.createdJobs();
-    let calls = 0;
-    const describe = world.backend.describeJob.bind(world.backend);
-    world.backend.describeJob = async (n) => {
-      calls++;
-      return describe(n);
-    };
+    const describes = countDescribes(world);
     expect(await recordJobEvent(world.deps, name, { status: 'InProgress', secondaryStatus: 'Training' })).toEqual({ kind: 'unchanged', runId: world.runId });
-    expect(calls).toBe(0);
+    expect(describes.calls).toBe(0);
     world.clock.ms += 60_000;
     expect(await recordJobEvent(world.deps, name, { status: 'Completed' })).toMatchObject({ kind: 'recorded', status: 'Completed' });
-    expect(calls).toBe(1);
+    expect(describes.calls).toBe(1);
   });
 });
 
@@ -114,12 +120,7 @@ describe('reconciliation in a run', () => {
     // Prepare: 30-minute jobs, 20 in parallel, a tick whenever a job ends (events delivered)
     const world = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 200, maxParallel: 20 }), thirtyMinutes);
     const deps = { ...world.deps, reconcileAfterSeconds: 120 };
-    let calls = 0;
-    const describe = world.backend.describeJob.bind(world.backend);
-    world.backend.describeJob = async (name) => {
-      calls++;
-      return describe(name);
-    };
+    const describes = countDescribes(world);
     // Act: the loop's poll interval bounds the wait, as WaitForChange's timeout does
     for (let i = 0; i < 10_000; i++) {
       const result = await tick(deps, world.runId);
@@ -132,19 +133,14 @@ describe('reconciliation in a run', () => {
     expect((await world.store.getRun(world.runId))?.status).toBe('Completed');
     // One per job from the event handler (its terminal event), and Tick's checks only for the
     // first wave, before the run knew how long a job takes.
-    expect(calls / 200).toBeLessThanOrEqual(1.25);
+    expect(describes.calls / 200).toBeLessThanOrEqual(1.25);
   });
 
   it('with every event lost: the run still completes, each job found within 4x the time it ran', async () => {
     // Prepare
     const world = await createWorld(tuningInput({ strategy: 'Random', maxJobs: 60, maxParallel: 10 }), thirtyMinutes);
     const deps = { ...world.deps, reconcileAfterSeconds: 120 };
-    let calls = 0;
-    const describe = world.backend.describeJob.bind(world.backend);
-    world.backend.describeJob = async (name) => {
-      calls++;
-      return describe(name);
-    };
+    const describes = countDescribes(world);
     // Act: no event is ever delivered; the loop ticks every 5 minutes
     let ticks = 0;
     for (; ticks < 10_000; ticks++) {
@@ -156,7 +152,7 @@ describe('reconciliation in a run', () => {
     const run = await world.store.getRun(world.runId);
     expect(run?.status).toBe('Completed');
     expect(run?.counters.jobsCompleted).toBe(60);
-    expect(calls / 60).toBeLessThanOrEqual(4);
+    expect(describes.calls / 60).toBeLessThanOrEqual(4);
     const elapsedHours = (world.clock.ms - T0) / 3_600_000;
     // 6 waves of 30-minute jobs; each end is noticed by the check at 32 or 42 minutes (120 s, then 4 x 120 s after).
     expect(elapsedHours).toBeLessThanOrEqual(6 * 0.75);
